@@ -1,0 +1,91 @@
+package org.layerprune.core.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The package's one JSON configuration. Checkpoint files are untrusted input, so reading is strict: the bytes must
+ * be UTF-8 (Jackson would otherwise guess UTF-16 or UTF-32), a key may appear only once, and nothing may follow the
+ * value but whitespace. Writing is compact for safetensors headers and indented like Python's
+ * {@code json.dumps(indent=2)} for the JSON files people read.
+ */
+final class Json {
+
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private static final DefaultIndenter INDENTER = new DefaultIndenter("  ", "\n");
+
+    private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""))
+            .withObjectIndenter(INDENTER)
+            .withArrayIndenter(INDENTER));
+
+    private Json() {
+    }
+
+    /**
+     * Parses {@code utf8} as one JSON object.
+     *
+     * @param file where the bytes came from (or are going), for the message
+     * @param what what the bytes are, e.g. "header", for the message
+     * @throws CheckpointException naming {@code file} when the bytes are not UTF-8 or not a JSON object
+     */
+    static ObjectNode parseObject(Path file, byte[] utf8, String what) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(file + ": " + what + " is not valid UTF-8", e);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(file + ": " + what + " is not well-formed JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new CheckpointException(file + ": " + what + " is not a JSON object");
+        }
+        return (ObjectNode) root;
+    }
+
+    /** Compact UTF-8 JSON, no whitespace. */
+    static byte[] compact(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JsonNode tree always serialises", e);
+        }
+    }
+
+    /** UTF-8 JSON indented by two spaces, ending with a newline. */
+    static byte[] pretty(JsonNode node) {
+        try {
+            return (PRETTY.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JsonNode tree always serialises", e);
+        }
+    }
+}
