@@ -63,7 +63,8 @@ final class Json {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new CheckpointException(file + ": " + what + " is not well-formed JSON: " + e.getOriginalMessage(), e);
+            throw new CheckpointException(file + ": " + what + " is not well-formed JSON: " + e.getOriginalMessage(),
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new CheckpointException(file + ": " + what + " is not a JSON object");

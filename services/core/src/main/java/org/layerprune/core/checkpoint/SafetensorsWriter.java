@@ -79,18 +79,28 @@ public final class SafetensorsWriter {
                 }
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            CheckpointException failure = e instanceof CheckpointException c
-                    ? c : new CheckpointException(file + ": cannot write: " + e, e);
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException cleanup) {
-                    failure.addSuppressed(cleanup);
-                }
-            }
-            throw failure;
+        } catch (IOException e) {
+            throw removing(temp, new CheckpointException(file + ": cannot write: " + e, e));
+        } catch (RuntimeException e) {
+            throw removing(temp, e);
+        } catch (Error e) {
+            throw removing(temp, e);
         }
+    }
+
+    /**
+     * Deletes the temporary file, if it was created, on the way out of a failed write; a failure to delete is
+     * attached to {@code failure}, which is returned for the caller to throw.
+     */
+    private static <T extends Throwable> T removing(Path temp, T failure) {
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        return failure;
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {

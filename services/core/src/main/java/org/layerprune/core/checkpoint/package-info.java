@@ -1,2 +1,2 @@
-/** Hugging Face checkpoints on disk: safetensors files, shard indexes and manifests, read and written only after validation. */
+/** Hugging Face checkpoints on disk: safetensors files, shard indexes and manifests, validated before use. */
 package org.layerprune.core.checkpoint;
