@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>{@link #open} validates every weight file and the index against the shards before anything is used, so a
  * tensor name resolves to exactly one file. When both a single file and an index are present the single file wins,
- * as in transformers. Every weight file stays open until {@link #close()}.
+ * as in transformers. Every weight file stays open until {@link #close()}; until then the checkpoint is immutable and
+ * may be shared between threads.
  */
 public final class Checkpoint implements AutoCloseable {
 

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -90,7 +91,7 @@ public final class CheckpointWriter {
         Map<String, List<TensorData>> weightFiles = new LinkedHashMap<>();
         for (int i = 0; i < shards.size(); i++) {
             String name = shards.size() == 1 ? Checkpoint.SINGLE_FILE
-                    : String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+                    : String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
             weightFiles.put(name, shards.get(i));
         }
         Map<String, SafetensorsHeader> headers = new LinkedHashMap<>();

@@ -16,7 +16,8 @@ import java.util.Optional;
  * is trusted, and each tensor's bytes are then memory-mapped on request, never copied onto the heap.
  *
  * <p>The file's channel stays open for the life of this object. Buffers returned by {@link #bytes} stay valid after
- * {@link #close()} (a mapping outlives its channel) until they are garbage-collected.
+ * {@link #close()} (a mapping outlives its channel) until they are garbage-collected. An open file is immutable and
+ * may be shared between threads.
  */
 public final class SafetensorsFile implements AutoCloseable {
 

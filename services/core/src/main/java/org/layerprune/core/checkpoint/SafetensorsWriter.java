@@ -26,7 +26,7 @@ import java.util.Map;
 public final class SafetensorsWriter {
 
     /** Whose tensor layout the file holds; transformers refuses to load a safetensors file without it. */
-    static final Map<String, String> FORMAT = Map.of("format", "pt");
+    private static final Map<String, String> FORMAT = Map.of("format", "pt");
 
     private SafetensorsWriter() {
     }

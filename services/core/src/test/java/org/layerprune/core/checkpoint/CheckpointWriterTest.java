@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.layerprune.core.checkpoint.TestFiles.assertRejected;
-import static org.layerprune.core.checkpoint.TestFiles.floats;
 import static org.layerprune.core.checkpoint.TestFiles.longs;
 import static org.layerprune.core.checkpoint.TestFiles.pattern;
 import static org.layerprune.core.checkpoint.TestFiles.shorts;
