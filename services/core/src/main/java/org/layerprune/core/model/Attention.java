@@ -1,0 +1,60 @@
+package org.layerprune.core.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Grouped-query causal self-attention with rotary embeddings, as transformers' LlamaAttention with its
+ * eager attention function.
+ *
+ * <p>Legend: B batch, S sequence, H hidden, N query heads, K key/value heads, D head dim.
+ *
+ * @param numHeads   N
+ * @param numKvHeads K
+ * @param headDim    D
+ */
+public record Attention(Linear qProj, Linear kProj, Linear vProj, Linear oProj, int numHeads, int numKvHeads,
+        int headDim) {
+
+    /**
+     * @param x    [B, S, H], already normalised
+     * @param rope the batch's rotary tables
+     * @param mask [1, 1, S, S] additive mask: 0 where a query may attend, -inf elsewhere
+     * @return [B, S, H]
+     */
+    public NDArray forward(NDArray x, RotaryTables rope, NDArray mask) {
+        long b = x.getShape().get(0);
+        long s = x.getShape().get(1);
+        NDArray q = heads(qProj.forward(x), numHeads);           // [B, N, S, D]
+        NDArray k = heads(kProj.forward(x), numKvHeads);         // [B, K, S, D]
+        NDArray v = heads(vProj.forward(x), numKvHeads);         // [B, K, S, D]
+        q = Rope.apply(q, rope.cos(), rope.sin());
+        k = repeatKv(Rope.apply(k, rope.cos(), rope.sin()), numHeads / numKvHeads); // [B, N, S, D]
+        v = repeatKv(v, numHeads / numKvHeads);                                      // [B, N, S, D]
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))       // [B, N, S, D] x [B, N, D, S]
+                .mul(1.0 / Math.sqrt(headDim))                   // -> [B, N, S, S]
+                .add(mask);
+        NDArray probs = scores.softmax(3);                       // [B, N, S, S], float32
+        NDArray context = probs.matMul(v)                        // [B, N, S, D]
+                .transpose(0, 2, 1, 3)                           // [B, S, N, D]
+                .reshape(b, s, (long) numHeads * headDim);       // [B, S, N*D]
+        return oProj.forward(context);                           // [B, S, H]
+    }
+
+    /** [B, S, heads*D] -> [B, heads, S, D]. */
+    private NDArray heads(NDArray projected, int count) {
+        long b = projected.getShape().get(0);
+        long s = projected.getShape().get(1);
+        return projected.reshape(b, s, count, headDim).transpose(0, 2, 1, 3);
+    }
+
+    /**
+     * Shares each key/value head with its group of query heads, as transformers' repeat_kv: query head h
+     * reads key/value head h / groups.
+     *
+     * @param kv [B, K, S, D]
+     * @return [B, K * groups, S, D]
+     */
+    public static NDArray repeatKv(NDArray kv, int groups) {
+        return groups == 1 ? kv : kv.repeat(1, groups);
+    }
+}

@@ -1,0 +1,28 @@
+package org.layerprune.core.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One pre-norm decoder layer, as transformers' LlamaDecoderLayer: attention and MLP, each behind an
+ * RMSNorm and inside a residual connection.
+ *
+ * @param slidingWindow attention window in tokens, or 0 for full causal attention
+ */
+public record DecoderLayer(NDArray inputLayernorm, Attention selfAttn, NDArray postAttentionLayernorm, Mlp mlp,
+        double rmsNormEps, int slidingWindow) {
+
+    /**
+     * @param x    [B, S, H] the residual stream entering the layer
+     * @param mask [1, 1, S, S] this layer's additive causal mask
+     * @return [B, S, H] the residual stream leaving it
+     */
+    public NDArray forward(NDArray x, RotaryTables rope, NDArray mask) {
+        // Self attention
+        NDArray residual = x;
+        NDArray h = selfAttn.forward(RmsNorm.rmsNorm(x, inputLayernorm, rmsNormEps), rope, mask);
+        h = residual.add(h);
+        // Fully connected
+        residual = h;
+        return residual.add(mlp.forward(RmsNorm.rmsNorm(h, postAttentionLayernorm, rmsNormEps)));
+    }
+}

@@ -1,0 +1,186 @@
+package org.layerprune.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.layerprune.core.checkpoint.Checkpoint;
+
+/**
+ * A Llama-family decoder (Llama, Mistral, Qwen2) loaded from a Hugging Face checkpoint: embedding, L
+ * decoder layers, final RMSNorm, lm_head. Weights live in the model's own manager for as long as the model
+ * does; every forward pass runs in a fresh scope that is closed before it returns, and each layer in a
+ * scope of its own inside it, so nothing accumulates across batches.
+ *
+ * <p>Legend: B batch, S sequence, H hidden, V vocabulary, L layers.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    private final LlamaConfig config;
+    private final NDManager weights;
+    private final NDArray embedTokens;  // [V, H]
+    private final List<DecoderLayer> layers;
+    private final NDArray norm;         // [H]
+    private final Linear lmHead;        // [V, H], embed_tokens itself when tied
+    private final Rope rope;
+
+    private LlamaModel(LlamaConfig config, NDManager weights, NDArray embedTokens, List<DecoderLayer> layers,
+            NDArray norm, Linear lmHead) {
+        this.config = config;
+        this.weights = weights;
+        this.embedTokens = embedTokens;
+        this.layers = layers;
+        this.norm = norm;
+        this.lmHead = lmHead;
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+    }
+
+    /** Opens the checkpoint directory {@code dir}, reads its config.json and loads it onto {@code device}. */
+    public static LlamaModel load(Path dir, Device device) {
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            return load(checkpoint, LlamaConfig.read(checkpoint.configFile()), device);
+        }
+    }
+
+    /**
+     * Checks every tensor the architecture needs (name, shape, dtype) before loading any, then loads them
+     * as float32. The arrays may keep mapping the checkpoint's files after it is closed.
+     */
+    public static LlamaModel load(Checkpoint checkpoint, LlamaConfig config, Device device) {
+        NDManager weights = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            WeightLoader loader = new WeightLoader(checkpoint, weights);
+            ModelLayout layout = new ModelLayout(config);
+            verify(checkpoint, config);
+            NDArray embed = loader.load(TensorKeys.EMBED_TOKENS, layout.embedShape());
+            List<DecoderLayer> layers = new ArrayList<>(config.numHiddenLayers());
+            for (int i = 0; i < config.numHiddenLayers(); i++) {
+                layers.add(layout.layer(i, loader));
+            }
+            NDArray norm = loader.load(TensorKeys.NORM, config.hiddenSize());
+            Linear lmHead = new Linear(config.tieWordEmbeddings() ? embed
+                    : loader.load(TensorKeys.LM_HEAD, layout.embedShape()), null);
+            // From here on nothing may be attached to the weights' manager: a leak throws instead of growing.
+            weights.cap();
+            return new LlamaModel(config, weights, embed, List.copyOf(layers), norm, lmHead);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that {@code checkpoint} holds every tensor {@code config} needs, with its shape and a floating
+     * dtype, without loading anything.
+     *
+     * @throws org.layerprune.core.checkpoint.CheckpointException naming the first tensor at fault
+     */
+    public static void verify(Checkpoint checkpoint, LlamaConfig config) {
+        new ModelLayout(config).forEachTensor((name, shape) -> WeightLoader.check(checkpoint, name, shape));
+    }
+
+    /** Parameters of a model of this config, a tied lm_head counted once (transformers' num_parameters()). */
+    public static long parameterCount(LlamaConfig config) {
+        return new ModelLayout(config).parameterCount();
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The device the weights are on. */
+    public Device device() {
+        return weights.getDevice();
+    }
+
+    /** The manager that holds the weights; capped, so it only serves to count live arrays. */
+    public NDManager weightsManager() {
+        return weights;
+    }
+
+    /**
+     * Runs the embedding and the layers, showing x^(0)..x^(L) to {@code observer}, and stops early when the
+     * observer says so. No final norm, no lm_head: this is what probing needs, at the least cost.
+     */
+    public void forwardResidual(TokenBatch batch, ResidualObserver observer) {
+        try (NDManager scope = NDManager.newBaseManager(device(), "PyTorch")) {
+            residualStream(batch, scope, observer);
+        }
+    }
+
+    /**
+     * The full forward pass.
+     *
+     * @param out the manager that will own the result
+     * @return [B, S, V] float32 logits; rows past a sequence's length are padding and meaningless
+     */
+    public NDArray logits(TokenBatch batch, NDManager out) {
+        try (NDManager scope = NDManager.newBaseManager(device(), "PyTorch")) {
+            NDArray x = residualStream(batch, scope, ResidualObserver.NONE); // [B, S, H]
+            NDArray logits = head(x);                                        // [B, S, V]
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    /**
+     * The logits of each row's last real token only: the final norm and lm_head run on B rows instead of
+     * B * S (transformers' logits_to_keep), which is what next-token choices need.
+     *
+     * @param out the manager that will own the result
+     * @return [B, V] float32 logits
+     */
+    public NDArray lastTokenLogits(TokenBatch batch, NDManager out) {
+        try (NDManager scope = NDManager.newBaseManager(device(), "PyTorch")) {
+            NDArray x = residualStream(batch, scope, ResidualObserver.NONE); // [B, S, H]
+            NDArray logits = head(batch.lastTokens(x));                      // [B, H] -> [B, V]
+            logits.attach(out);
+            return logits;
+        }
+    }
+
+    /** Final norm then lm_head: [..., H] -> [..., V]. */
+    private NDArray head(NDArray x) {
+        return lmHead.forward(RmsNorm.rmsNorm(x, norm, config.rmsNormEps()));
+    }
+
+    /**
+     * @return x^(l) [B, S, H] for the last boundary l reached, owned by {@code scope}
+     */
+    private NDArray residualStream(TokenBatch batch, NDManager scope, ResidualObserver observer) {
+        batch.checkIds(config.vocabSize());
+        NDArray x = embedTokens.get(scope, new NDIndex("{}", batch.idsArray(scope))); // [B, S, H]
+        if (!observer.observe(0, x, batch)) {
+            return x;
+        }
+        NDList tables = rope.tables(scope, batch.seqLen());
+        RotaryTables rotary = new RotaryTables(tables.get(0), tables.get(1));
+        Map<Integer, NDArray> masks = new HashMap<>();
+        for (int l = 0; l < layers.size(); l++) {
+            DecoderLayer layer = layers.get(l);
+            NDArray mask = masks.computeIfAbsent(layer.slidingWindow(),
+                    w -> CausalMask.of(scope, batch.seqLen(), w));        // [1, 1, S, S]
+            try (NDManager layerScope = scope.newSubManager()) {
+                x.attach(layerScope);                                     // x^(l) dies with this scope
+                NDArray next = layer.forward(x, rotary, mask);            // [B, S, H], temporaries in layerScope
+                next.attach(scope);                                       // x^(l+1) lives on
+                x = next;
+            }
+            if (!observer.observe(l + 1, x, batch)) {
+                break;
+            }
+        }
+        return x;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,22 @@
+package org.layerprune.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/**
+ * The SwiGLU feed-forward block, as transformers' LlamaMLP: {@code down(silu(gate(x)) * up(x))}.
+ *
+ * <p>Legend: H hidden, I intermediate.
+ */
+public record Mlp(Linear gateProj, Linear upProj, Linear downProj) {
+
+    /**
+     * @param x [B, S, H]
+     * @return [B, S, H]
+     */
+    public NDArray forward(NDArray x) {
+        NDArray gate = gateProj.forward(x);                    // [B, S, I]
+        NDArray act = gate.mul(Activation.sigmoid(gate));      // silu, [B, S, I]
+        return downProj.forward(act.mul(upProj.forward(x)));   // [B, S, I] -> [B, S, H]
+    }
+}
