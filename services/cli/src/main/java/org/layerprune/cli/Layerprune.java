@@ -1,5 +1,6 @@
 package org.layerprune.cli;
 
+import org.layerprune.core.runtime.NativeMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ public final class Layerprune {
         // DJL must never reach for the network: libtorch comes from the classpath, telemetry stays off.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("OPT_OUT_TRACKING", "true");
+        NativeMemory.retainFreedMemory();
         CommandLine cli = new CommandLine(new Layerprune());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("layerprune " + commandLine.getCommandName() + ": " + message(e));

@@ -17,12 +17,10 @@ public record DecoderLayer(NDArray inputLayernorm, Attention selfAttn, NDArray p
      * @return [B, S, H] the residual stream leaving it
      */
     public NDArray forward(NDArray x, RotaryTables rope, NDArray mask) {
-        // Self attention
-        NDArray residual = x;
-        NDArray h = selfAttn.forward(RmsNorm.rmsNorm(x, inputLayernorm, rmsNormEps), rope, mask);
-        h = residual.add(h);
+        // Self attention; the residual is added in place into the block's fresh output, never into x,
+        // which observers may still hold.
+        NDArray h = selfAttn.forward(RmsNorm.rmsNorm(x, inputLayernorm, rmsNormEps), rope, mask).addi(x);
         // Fully connected
-        residual = h;
-        return residual.add(mlp.forward(RmsNorm.rmsNorm(h, postAttentionLayernorm, rmsNormEps)));
+        return mlp.forward(RmsNorm.rmsNorm(h, postAttentionLayernorm, rmsNormEps)).addi(h);
     }
 }

@@ -15,8 +15,9 @@ public record Mlp(Linear gateProj, Linear upProj, Linear downProj) {
      * @return [B, S, H]
      */
     public NDArray forward(NDArray x) {
-        NDArray gate = gateProj.forward(x);                    // [B, S, I]
-        NDArray act = gate.mul(Activation.sigmoid(gate));      // silu, [B, S, I]
-        return downProj.forward(act.mul(upProj.forward(x)));   // [B, S, I] -> [B, S, H]
+        NDArray gate = gateProj.forward(x);                                 // [B, S, I]
+        // silu(gate) * up, multiplied in place into the fresh sigmoid: no further [B, S, I] temporaries
+        NDArray act = Activation.sigmoid(gate).muli(gate).muli(upProj.forward(x)); // [B, S, I]
+        return downProj.forward(act);                                       // [B, S, I] -> [B, S, H]
     }
 }
