@@ -1,5 +1,6 @@
 package org.layerprune.cli;
 
+import java.io.PrintWriter;
 import org.layerprune.core.runtime.NativeMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,15 +21,16 @@ public final class Layerprune {
     static final int FAILED = 1;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    static int run(String... args) {
+    /** Runs one command line, printing results on {@code out} and errors on {@code err}; returns the exit code. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
         // DJL must never reach for the network: libtorch comes from the classpath, telemetry stays off.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("OPT_OUT_TRACKING", "true");
         NativeMemory.retainFreedMemory();
-        CommandLine cli = new CommandLine(new Layerprune());
+        CommandLine cli = new CommandLine(new Layerprune()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             commandLine.getErr().println("layerprune " + commandLine.getCommandName() + ": " + message(e));
             return FAILED;
