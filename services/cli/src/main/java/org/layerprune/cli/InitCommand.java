@@ -58,8 +58,9 @@ final class InitCommand implements Callable<Integer> {
             case "BF16", "BFLOAT16" -> DType.BF16;
             default -> throw new IllegalArgumentException("--dtype: expected F32 or BF16, got \"" + dtype + "\"");
         };
+        long maxShardBytes = ByteSize.parse("--max-shard-size", maxShardSize);
         try {
-            RandomCheckpoint.write(object, type, seed, std, ByteSize.parse("--max-shard-size", maxShardSize), out);
+            RandomCheckpoint.write(object, type, seed, std, maxShardBytes, out);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(config + ": " + e.getMessage(), e);
         }

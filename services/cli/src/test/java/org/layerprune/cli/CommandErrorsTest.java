@@ -85,6 +85,17 @@ class CommandErrorsTest {
     }
 
     @Test
+    void blamesABadShardSizeOnTheOptionNotOnTheConfig() throws IOException {
+        Path config = TinyCheckpoint.writeConfig(tmp, "config.json", TinyCheckpoint.QWEN2_CONFIG);
+
+        Cli.Result result = Cli.run("init", "--config", config.toString(), "--max-shard-size", "lots",
+                "--out", tmp.resolve("out").toString());
+
+        assertFailed(Layerprune.FAILED, result, "--max-shard-size", "\"lots\"");
+        assertFalse(result.err().contains(config.toString()), "the config is fine: " + result.err());
+    }
+
+    @Test
     void refusesToInitIntoAnExistingDirectory() throws IOException {
         Path config = TinyCheckpoint.writeConfig(tmp, "config.json", TinyCheckpoint.QWEN2_CONFIG);
         Path existing = Files.createDirectory(tmp.resolve("existing"));
