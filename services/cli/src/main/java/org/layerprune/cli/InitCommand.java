@@ -53,7 +53,7 @@ final class InitCommand implements Callable<Integer> {
         if (!(node instanceof ObjectNode object)) {
             throw new IllegalArgumentException(config + ": expected a JSON object");
         }
-        DType type = switch (dtype.toUpperCase()) {
+        DType type = switch (dtype.toUpperCase(java.util.Locale.ROOT)) {
             case "F32", "FLOAT32" -> DType.F32;
             case "BF16", "BFLOAT16" -> DType.BF16;
             default -> throw new IllegalArgumentException("--dtype: expected F32 or BF16, got \"" + dtype + "\"");

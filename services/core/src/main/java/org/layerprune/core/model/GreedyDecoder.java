@@ -16,6 +16,7 @@ public final class GreedyDecoder {
 
     /** @return the {@code steps} new ids, without the prompt */
     public static int[] continueGreedy(LlamaModel model, int[] prompt, int steps) {
+        TokenBatch.of(prompt).checkIds(model.config().vocabSize()); // even when no step runs
         int[] ids = Arrays.copyOf(prompt, prompt.length + steps);
         for (int step = 0; step < steps; step++) {
             int len = prompt.length + step;
