@@ -1,6 +1,7 @@
 package org.layerprune.cli;
 
 import java.io.PrintWriter;
+import java.util.OptionalInt;
 import org.layerprune.core.runtime.NativeMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,9 @@ public final class Layerprune {
     static final int FAILED = 1;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        OptionalInt child = Relaunch.inChildIfNeeded(args);
+        System.exit(child.isPresent() ? child.getAsInt()
+                : run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs one command line, printing results on {@code out} and errors on {@code err}; returns the exit code. */
