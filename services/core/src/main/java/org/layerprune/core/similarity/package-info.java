@@ -1,0 +1,2 @@
+/** How much each block of consecutive layers changes the residual stream: the paper's probe and its relatives. */
+package org.layerprune.core.similarity;
