@@ -86,6 +86,15 @@ public record LlamaConfig(
         slidingWindows = List.copyOf(slidingWindows);
     }
 
+    /** This config with layers {@code start..start+count-1} gone: fewer layers, their windows cut out. */
+    public LlamaConfig withLayersRemoved(int start, int count) {
+        List<Integer> windows = new ArrayList<>(slidingWindows.subList(0, start));
+        windows.addAll(slidingWindows.subList(start + count, numHiddenLayers));
+        return new LlamaConfig(architecture, hiddenSize, intermediateSize, numHiddenLayers - count, numAttentionHeads,
+                numKeyValueHeads, headDim, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, attentionBias,
+                qkvBias, mlpBias, vocabSize, maxPositionEmbeddings, bosTokenId, eosTokenIds, torchDtype, windows);
+    }
+
     /** Query heads per key/value head (N / K); 1 without grouped-query attention. */
     public int numKeyValueGroups() {
         return numAttentionHeads / numKeyValueHeads;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +30,10 @@ public final class LlamaModel implements AutoCloseable {
     private final NDArray norm;         // [H]
     private final Linear lmHead;        // [V, H], embed_tokens itself when tied
     private final Rope rope;
+    private final boolean ownsWeights; // false for a view made by withLayersRemoved
 
     private LlamaModel(LlamaConfig config, NDManager weights, NDArray embedTokens, List<DecoderLayer> layers,
-            NDArray norm, Linear lmHead) {
+            NDArray norm, Linear lmHead, boolean ownsWeights) {
         this.config = config;
         this.weights = weights;
         this.embedTokens = embedTokens;
@@ -39,6 +41,7 @@ public final class LlamaModel implements AutoCloseable {
         this.norm = norm;
         this.lmHead = lmHead;
         this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+        this.ownsWeights = ownsWeights;
     }
 
     /** Opens the checkpoint directory {@code dir}, reads its config.json and loads it onto {@code device}. */
@@ -68,7 +71,7 @@ public final class LlamaModel implements AutoCloseable {
                     : loader.load(TensorKeys.LM_HEAD, layout.embedShape()), null);
             // From here on nothing may be attached to the weights' manager: a leak throws instead of growing.
             weights.cap();
-            return new LlamaModel(config, weights, embed, List.copyOf(layers), norm, lmHead);
+            return new LlamaModel(config, weights, embed, List.copyOf(layers), norm, lmHead, true);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -88,6 +91,22 @@ public final class LlamaModel implements AutoCloseable {
     /** Parameters of a model of this config, a tied lm_head counted once (transformers' num_parameters()). */
     public static long parameterCount(LlamaConfig config) {
         return new ModelLayout(config).parameterCount();
+    }
+
+    /**
+     * This model with layers {@code start..start+count-1} skipped at run time: layer start-1 feeds layer
+     * start+count directly, as in a pruned checkpoint. The view shares this model's weights (nothing is
+     * copied); closing it frees nothing, and it must not be used after this model is closed.
+     */
+    public LlamaModel withLayersRemoved(int start, int count) {
+        if (count < 1 || start < 0 || start + count > layers.size() || count >= layers.size()) {
+            throw new IllegalArgumentException("cannot remove layers " + start + ".." + (start + count - 1)
+                    + " of " + layers.size() + " (at least one layer must remain)");
+        }
+        List<DecoderLayer> kept = new ArrayList<>(layers.subList(0, start));
+        kept.addAll(layers.subList(start + count, layers.size()));
+        return new LlamaModel(config.withLayersRemoved(start, count), weights, embedTokens, List.copyOf(kept), norm,
+                lmHead, false);
     }
 
     public LlamaConfig config() {
@@ -145,6 +164,39 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The log-probability the model gives each real next token: for row b, entry t is log p(id[t+1] |
+     * id[0..t]). The vocabulary-wide logits are computed one row at a time and never for padding, so
+     * memory holds at most [S, V] of them.
+     *
+     * @return one array of length(b) - 1 values per row
+     */
+    public float[][] nextTokenLogProbs(TokenBatch batch) {
+        float[][] result = new float[batch.batchSize()][];
+        try (NDManager scope = NDManager.newBaseManager(device(), "PyTorch")) {
+            NDArray x = residualStream(batch, scope, ResidualObserver.NONE); // [B, S, H]
+            for (int row = 0; row < batch.batchSize(); row++) {
+                int predicted = batch.length(row) - 1;
+                if (predicted == 0) {
+                    result[row] = new float[0];
+                    continue;
+                }
+                try (NDManager rowScope = scope.newSubManager()) {
+                    NDArray hidden = x.get(rowScope, new NDIndex("{}, :{}", row, predicted)); // [T, H]
+                    NDArray logProbs = head(hidden).logSoftmax(1);                              // [T, V], float32
+                    int[] ids = batch.ids(row);
+                    long[] targets = new long[predicted];
+                    for (int t = 0; t < predicted; t++) {
+                        targets[t] = ids[t + 1];
+                    }
+                    NDArray index = rowScope.create(targets, new Shape(predicted, 1));          // [T, 1]
+                    result[row] = logProbs.gather(index, 1).toFloatArray();                     // [T, 1]
+                }
+            }
+        }
+        return result;
+    }
+
     /** Final norm then lm_head: [..., H] -> [..., V]. */
     private NDArray head(NDArray x) {
         return lmHead.forward(RmsNorm.rmsNorm(x, norm, config.rmsNormEps()));
@@ -181,6 +233,8 @@ public final class LlamaModel implements AutoCloseable {
 
     @Override
     public void close() {
-        weights.close();
+        if (ownsWeights) {
+            weights.close();
+        }
     }
 }

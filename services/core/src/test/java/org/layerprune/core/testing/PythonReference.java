@@ -31,18 +31,30 @@ public final class PythonReference {
      */
     public static JsonNode run(Path model, List<int[]> sequences, int greedy, Path workDir)
             throws IOException, InterruptedException {
-        assumeTrue(numpyAvailable(), "python3 with numpy is not available");
-        Path out = Files.createTempFile(workDir, "reference", ".json");
-        List<String> command = new ArrayList<>(List.of("python3", script().toString(), "--model", model.toString(),
-                "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of("--model", model.toString()));
         for (int[] ids : sequences) {
-            command.add("--ids");
-            command.add(IntStream.of(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+            args.add("--ids");
+            args.add(IntStream.of(ids).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         }
         if (greedy > 0) {
-            command.add("--greedy");
-            command.add(Integer.toString(greedy));
+            args.add("--greedy");
+            args.add(Integer.toString(greedy));
         }
+        return runScript("hf_forward.py", args, workDir);
+    }
+
+    /**
+     * Runs {@code script} (a file of the test resources' reference/ directory) with {@code args} and
+     * {@code --out FILE}, and returns the JSON it wrote there.
+     */
+    public static JsonNode runScript(String script, List<String> args, Path workDir)
+            throws IOException, InterruptedException {
+        assumeTrue(numpyAvailable(), "python3 with numpy is not available");
+        Path out = Files.createTempFile(workDir, "reference", ".json");
+        List<String> command = new ArrayList<>(List.of("python3", script(script).toString()));
+        command.addAll(args);
+        command.add("--out");
+        command.add(out.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
@@ -51,9 +63,9 @@ public final class PythonReference {
         return new ObjectMapper().readTree(out.toFile());
     }
 
-    private static Path script() {
+    private static Path script(String name) {
         try {
-            return Path.of(PythonReference.class.getResource("/reference/hf_forward.py").toURI());
+            return Path.of(PythonReference.class.getResource("/reference/" + name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
