@@ -1,2 +1,5 @@
-/** How much each block of consecutive layers changes the residual stream: the paper's probe and its relatives. */
+/**
+ * How much each block of consecutive layers changes the residual stream: the paper's probe, its relatives, and the
+ * report they leave (contract JSON, CSV, heat map).
+ */
 package org.layerprune.core.similarity;
