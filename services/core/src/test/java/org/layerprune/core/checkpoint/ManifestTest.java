@@ -1,8 +1,11 @@
 package org.layerprune.core.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.layerprune.core.checkpoint.TestFiles.assertRejected;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,5 +87,28 @@ class ManifestTest {
     void rejectsAManifestEntryWithoutAHashAndASize() throws IOException {
         Path file = Files.writeString(dir.resolve(Manifest.FILE_NAME), "{\"files\": {\"a\": {\"sha256\": 1}}}");
         assertRejected(() -> Manifest.read(file), file, "entry a");
+    }
+
+    @Test
+    void carriesAProvenanceSectionWrittenBeforeTheFiles() throws IOException {
+        ObjectNode provenance = new ObjectMapper().createObjectNode().put("tool", "layerprune 0.1.0");
+        provenance.putObject("source").put("hash", "abc");
+        Manifest manifest = Manifest.of(dir).withProvenance(provenance);
+        provenance.put("tool", "changed afterwards");
+        Path file = dir.resolve(Manifest.FILE_NAME);
+        manifest.write(file);
+
+        Manifest read = Manifest.read(file);
+        assertEquals(manifest, read);
+        assertEquals("layerprune 0.1.0", read.provenance().orElseThrow().get("tool").asText());
+        assertEquals("abc", read.provenance().orElseThrow().at("/source/hash").asText());
+        assertTrue(Files.readString(file).startsWith("{\n  \"provenance\": {\n    \"tool\""));
+        assertTrue(Manifest.of(dir).provenance().isEmpty());
+    }
+
+    @Test
+    void rejectsAProvenanceThatIsNotAnObject() throws IOException {
+        Path file = Files.writeString(dir.resolve(Manifest.FILE_NAME), "{\"provenance\": 1, \"files\": {}}");
+        assertRejected(() -> Manifest.read(file), file, "provenance");
     }
 }
