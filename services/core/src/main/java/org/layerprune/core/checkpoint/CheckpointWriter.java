@@ -1,5 +1,6 @@
 package org.layerprune.core.checkpoint;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,12 +8,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -23,12 +26,16 @@ import java.util.stream.Stream;
  *
  * <p>Everything is checked first, then written into a hidden sibling directory {@code .<name>.tmp-<random>}, which
  * one atomic rename turns into the target. A reader therefore never sees a half-written checkpoint, and a failed
- * write leaves nothing behind. The target must not exist: an existing checkpoint is never overwritten or merged into
- * (the check happens before writing; a non-empty directory created at the target meanwhile also makes the final
- * rename fail). Files are not forced to disk, so the guarantee covers readers and crashed writers, not power loss.
+ * write leaves nothing behind. By default the target must not exist: an existing checkpoint is never overwritten or
+ * merged into (the check happens before writing; a non-empty directory created at the target meanwhile also makes
+ * the final rename fail). With {@link #replaceExisting}, an existing checkpoint directory is replaced once the new
+ * one is complete: the old one is renamed aside, the new one renamed in, then the old one deleted. Files are not
+ * forced to disk, so the guarantee covers readers and crashed writers, not power loss.
  *
  * <pre>{@code
  * CheckpointWriter.to(outDir).maxShardBytes(2_000_000_000L).write(configJson, tensors, tokenizerFiles);
+ * CheckpointWriter.to(outDir).withProvenance(section).withFile("recipe.yaml", yaml)
+ *         .writeShards(configJson, List.of(shard1, shard2), tokenizerFiles);
  * }</pre>
  */
 public final class CheckpointWriter {
@@ -38,15 +45,22 @@ public final class CheckpointWriter {
 
     private final Path outDir;
     private final long maxShardBytes;
+    private final boolean replaceExisting;
+    private final Optional<ObjectNode> provenance;
+    private final Map<String, byte[]> generatedFiles;
 
-    private CheckpointWriter(Path outDir, long maxShardBytes) {
+    private CheckpointWriter(Path outDir, long maxShardBytes, boolean replaceExisting, Optional<ObjectNode> provenance,
+            Map<String, byte[]> generatedFiles) {
         this.outDir = outDir;
         this.maxShardBytes = maxShardBytes;
+        this.replaceExisting = replaceExisting;
+        this.provenance = provenance;
+        this.generatedFiles = generatedFiles;
     }
 
     /** A writer for the checkpoint directory {@code outDir}, which must not exist yet; its parent is created. */
     public static CheckpointWriter to(Path outDir) {
-        return new CheckpointWriter(outDir, DEFAULT_MAX_SHARD_BYTES);
+        return new CheckpointWriter(outDir, DEFAULT_MAX_SHARD_BYTES, false, Optional.empty(), Map.of());
     }
 
     /**
@@ -59,7 +73,35 @@ public final class CheckpointWriter {
         if (bytes <= 0) {
             throw new IllegalArgumentException("maxShardBytes must be positive, not " + bytes);
         }
-        return new CheckpointWriter(outDir, bytes);
+        return new CheckpointWriter(outDir, bytes, replaceExisting, provenance, generatedFiles);
+    }
+
+    /**
+     * Whether an existing target is replaced rather than refused. Only a checkpoint-like directory is replaced: an
+     * empty one, or one holding {@code config.json} or {@code manifest.json}; anything else (a file, a link, a
+     * directory such as a home directory) is still refused, so that a mistyped path cannot delete unrelated data.
+     */
+    public CheckpointWriter replaceExisting(boolean replace) {
+        return new CheckpointWriter(outDir, maxShardBytes, replace, provenance, generatedFiles);
+    }
+
+    /** A {@code "provenance"} object for the manifest, saying where the checkpoint came from; copied. */
+    public CheckpointWriter withProvenance(ObjectNode section) {
+        return new CheckpointWriter(outDir, maxShardBytes, replaceExisting, Optional.of(section.deepCopy()),
+                generatedFiles);
+    }
+
+    /**
+     * A small file made by the caller, such as a recipe, written under {@code name} and listed in the manifest like
+     * every other file. The name follows the rules of extra files.
+     */
+    public CheckpointWriter withFile(String name, byte[] content) {
+        Map<String, byte[]> files = new LinkedHashMap<>(generatedFiles);
+        if (files.putIfAbsent(name, content.clone()) != null) {
+            throw new IllegalArgumentException("file " + name + " is given twice");
+        }
+        return new CheckpointWriter(outDir, maxShardBytes, replaceExisting, provenance,
+                Collections.unmodifiableMap(files));
     }
 
     /**
@@ -75,25 +117,60 @@ public final class CheckpointWriter {
      * @throws CheckpointException naming the target directory, file or tensor at fault; nothing is left behind
      */
     public void write(String configJson, List<TensorData> tensors, List<Path> extraFiles) {
+        List<List<TensorData>> shards = shards(tensors);
+        Map<String, List<TensorData>> weightFiles = new LinkedHashMap<>();
+        for (int i = 0; i < shards.size(); i++) {
+            weightFiles.put(shards.size() == 1 ? Checkpoint.SINGLE_FILE : shardName(i, shards.size()), shards.get(i));
+        }
+        writeFiles(configJson, weightFiles, extraFiles);
+    }
+
+    /**
+     * Writes the checkpoint with the tensors in exactly the shards given, whatever {@link #maxShardBytes} says:
+     * shard i (from 0) becomes {@code model-0000<i+1>-of-0000N.safetensors}, listed in an index whose
+     * {@code total_size} is the sum of the tensors' byte lengths. The sharded layout is kept even for one shard,
+     * as {@code model-00001-of-00001.safetensors}, which transformers, vLLM and llama.cpp's converter all read.
+     *
+     * @param shards the weights of each shard, in file order; none empty; names unique across all of them
+     * @throws CheckpointException as {@link #write}, or naming the target when there is no shard or an empty one
+     */
+    public void writeShards(String configJson, List<List<TensorData>> shards, List<Path> extraFiles) {
+        Path target = outDir.toAbsolutePath().normalize();
+        if (shards.isEmpty()) {
+            throw new CheckpointException(target + ": no shards to write");
+        }
+        Map<String, List<TensorData>> weightFiles = new LinkedHashMap<>();
+        for (int i = 0; i < shards.size(); i++) {
+            if (shards.get(i).isEmpty()) {
+                throw new CheckpointException(target + ": shard " + (i + 1) + " of " + shards.size()
+                        + " holds no tensors");
+            }
+            weightFiles.put(shardName(i, shards.size()), List.copyOf(shards.get(i)));
+        }
+        writeFiles(configJson, weightFiles, extraFiles);
+    }
+
+    /** {@code model-0000<i+1>-of-0000<count>.safetensors}, transformers' shard name. */
+    private static String shardName(int i, int count) {
+        return String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, count);
+    }
+
+    /** Checks everything, writes into a temporary sibling, then moves it onto the target. */
+    private void writeFiles(String configJson, Map<String, List<TensorData>> weightFiles, List<Path> extraFiles) {
         Path target = outDir.toAbsolutePath().normalize();
         if (target.getParent() == null) {
             throw new CheckpointException(target + ": a checkpoint cannot be the file system root");
         }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new CheckpointException(target + ": already exists; CheckpointWriter only creates new checkpoints");
+        boolean replacing = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        if (replacing) {
+            requireReplaceable(target);
         }
         byte[] config = configJson.getBytes(StandardCharsets.UTF_8);
         Json.parseObject(target.resolve(Checkpoint.CONFIG_FILE), config, "config");
         Map<String, Path> extras = extrasByName(target, extraFiles);
-        requireUniqueNames(target, tensors);
+        requireGeneratedNames(target, extras);
+        requireUniqueNames(target, weightFiles.values().stream().flatMap(List::stream).toList());
 
-        List<List<TensorData>> shards = shards(tensors);
-        Map<String, List<TensorData>> weightFiles = new LinkedHashMap<>();
-        for (int i = 0; i < shards.size(); i++) {
-            String name = shards.size() == 1 ? Checkpoint.SINGLE_FILE
-                    : String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, shards.size());
-            weightFiles.put(name, shards.get(i));
-        }
         Map<String, SafetensorsHeader> headers = new LinkedHashMap<>();
         weightFiles.forEach((name, shard) ->
                 headers.put(name, SafetensorsWriter.header(target.resolve(name), shard, Map.of())));
@@ -106,20 +183,84 @@ public final class CheckpointWriter {
             for (Map.Entry<String, List<TensorData>> file : weightFiles.entrySet()) {
                 SafetensorsWriter.write(temp.resolve(file.getKey()), headers.get(file.getKey()), file.getValue());
             }
-            if (weightFiles.size() > 1) {
+            if (weightFiles.size() > 1 || !weightFiles.containsKey(Checkpoint.SINGLE_FILE)) {
                 index(weightFiles).write(temp.resolve(ShardIndex.FILE_NAME));
             }
             for (Map.Entry<String, Path> extra : extras.entrySet()) {
                 Files.copy(extra.getValue(), temp.resolve(extra.getKey()));
             }
-            Manifest.of(temp).write(temp.resolve(Manifest.FILE_NAME));
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            for (Map.Entry<String, byte[]> generated : generatedFiles.entrySet()) {
+                Files.write(temp.resolve(generated.getKey()), generated.getValue());
+            }
+            Manifest manifest = Manifest.of(temp);
+            (provenance.isPresent() ? manifest.withProvenance(provenance.get()) : manifest)
+                    .write(temp.resolve(Manifest.FILE_NAME));
+            Path replaced = moveIntoPlace(temp, target, replacing);
+            temp = null;
+            if (replaced != null) {
+                deleteReplaced(target, replaced);
+            }
         } catch (IOException e) {
             throw removing(temp, new CheckpointException(target + ": cannot write: " + e, e));
         } catch (RuntimeException e) {
             throw removing(temp, e);
         } catch (Error e) {
             throw removing(temp, e);
+        }
+    }
+
+    /** Refuses an existing target unless replacing was asked for and the target looks like a checkpoint. */
+    private void requireReplaceable(Path target) {
+        if (!replaceExisting) {
+            throw new CheckpointException(target + ": already exists; CheckpointWriter only creates new checkpoints"
+                    + " unless asked to replace an existing one");
+        }
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CheckpointException(target + ": already exists and is not a directory, so it is not replaced");
+        }
+        boolean empty;
+        try (Stream<Path> listing = Files.list(target)) {
+            empty = listing.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new CheckpointException(target + ": cannot list: " + e, e);
+        }
+        if (!empty && !Files.exists(target.resolve(Checkpoint.CONFIG_FILE))
+                && !Files.exists(target.resolve(Manifest.FILE_NAME))) {
+            throw new CheckpointException(target + ": already exists and holds neither " + Checkpoint.CONFIG_FILE
+                    + " nor " + Manifest.FILE_NAME + ", so it does not look like a checkpoint; not replacing it");
+        }
+    }
+
+    /**
+     * Renames the complete {@code temp} onto {@code target}. When replacing, the existing target is first renamed
+     * aside, and renamed back should the second rename fail; the path it was moved to is returned for deletion.
+     */
+    private static Path moveIntoPlace(Path temp, Path target, boolean replacing) throws IOException {
+        if (!replacing) {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return null;
+        }
+        Path aside = TempSibling.of(target);
+        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException restoring) {
+                e.addSuppressed(restoring);
+            }
+            throw e;
+        }
+        return aside;
+    }
+
+    /** Deletes the checkpoint that was replaced; says so, with the new one in place, if that fails. */
+    private static void deleteReplaced(Path target, Path replaced) {
+        CheckpointException leftOver = removing(replaced, new CheckpointException(target + ": written, but the"
+                + " checkpoint it replaced could not be deleted from " + replaced));
+        if (leftOver.getSuppressed().length > 0) {
+            throw leftOver;
         }
     }
 
@@ -153,6 +294,30 @@ public final class CheckpointWriter {
         return new ShardIndex(totalSize, weightMap);
     }
 
+    /** The caller's own files may clash neither with what the writer writes nor with the extra files. */
+    private void requireGeneratedNames(Path target, Map<String, Path> extras) {
+        for (String name : generatedFiles.keySet()) {
+            if (!isPlainFileName(name) || isReserved(name)) {
+                throw new CheckpointException(target.resolve(name) + ": not a file name the checkpoint can hold"
+                        + " beside what CheckpointWriter writes itself");
+            }
+            if (extras.containsKey(name)) {
+                throw new CheckpointException(target.resolve(name) + ": given both as a file to write and as the"
+                        + " extra file " + extras.get(name));
+            }
+        }
+    }
+
+    private static boolean isReserved(String name) {
+        return name.equals(Checkpoint.CONFIG_FILE) || name.equals(Manifest.FILE_NAME)
+                || name.equals(ShardIndex.FILE_NAME) || name.endsWith(".safetensors");
+    }
+
+    private static boolean isPlainFileName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..")
+                && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+    }
+
     private static void requireUniqueNames(Path target, List<TensorData> tensors) {
         Set<String> names = new HashSet<>();
         for (TensorData tensor : tensors) {
@@ -170,8 +335,7 @@ public final class CheckpointWriter {
             if (!Files.isRegularFile(extra)) {
                 throw new CheckpointException(extra + ": extra file is missing or not a regular file");
             }
-            if (name.equals(Checkpoint.CONFIG_FILE) || name.equals(Manifest.FILE_NAME)
-                    || name.equals(ShardIndex.FILE_NAME) || name.endsWith(".safetensors")) {
+            if (isReserved(name)) {
                 throw new CheckpointException(extra + ": extra file would take the place of the " + name
                         + " that CheckpointWriter writes itself in " + target);
             }

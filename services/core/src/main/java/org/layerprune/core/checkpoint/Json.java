@@ -17,12 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The package's one JSON configuration. Checkpoint files are untrusted input, so reading is strict: the bytes must
+ * The one JSON configuration for checkpoint files. They are untrusted input, so reading is strict: the bytes must
  * be UTF-8 (Jackson would otherwise guess UTF-16 or UTF-32), a key may appear only once, and nothing may follow the
  * value but whitespace. Writing is compact for safetensors headers and indented like Python's
- * {@code json.dumps(indent=2)} for the JSON files people read.
+ * {@code json.dumps(indent=2)} for the JSON files people read, such as a rewritten {@code config.json}. Object keys
+ * keep their order both ways.
  */
-final class Json {
+public final class Json {
 
     static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -48,7 +49,7 @@ final class Json {
      * @param what what the bytes are, e.g. "header", for the message
      * @throws CheckpointException naming {@code file} when the bytes are not UTF-8 or not a JSON object
      */
-    static ObjectNode parseObject(Path file, byte[] utf8, String what) {
+    public static ObjectNode parseObject(Path file, byte[] utf8, String what) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -82,7 +83,7 @@ final class Json {
     }
 
     /** UTF-8 JSON indented by two spaces, ending with a newline. */
-    static byte[] pretty(JsonNode node) {
+    public static byte[] pretty(JsonNode node) {
         try {
             return (PRETTY.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {

@@ -12,6 +12,8 @@ import static org.layerprune.core.checkpoint.TestFiles.shorts;
 import static org.layerprune.core.checkpoint.TestFiles.tensor;
 import static org.layerprune.core.checkpoint.TestFiles.toArray;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -266,6 +268,124 @@ class CheckpointWriterTest {
     @Test
     void refusesAShardLimitThatIsNotPositive() {
         assertThrows(IllegalArgumentException.class, () -> CheckpointWriter.to(root).maxShardBytes(0));
+    }
+
+    @Test
+    void writesTheShardsItIsGivenWhateverTheirSizeWithAnIndex() {
+        Path out = root.resolve("out");
+        List<TensorData> tensors = fiveTensors();
+        CheckpointWriter.to(out).maxShardBytes(1).writeShards(CONFIG, List.of(tensors.subList(0, 3),
+                tensors.subList(3, 5)), List.of());
+
+        String first = "model-00001-of-00002.safetensors";
+        String second = "model-00002-of-00002.safetensors";
+        ShardIndex index = ShardIndex.read(out.resolve(ShardIndex.FILE_NAME));
+        assertEquals(OptionalLong.of(80), index.totalSize());
+        assertEquals(Map.of("model.embed_tokens.weight", first, "model.layers.0.mlp.up_proj.weight", first,
+                "model.layers.1.mlp.up_proj.weight", first, "model.norm.weight", second, "lm_head.weight", second),
+                index.weightMap());
+        try (Checkpoint checkpoint = Checkpoint.open(out)) {
+            for (TensorData tensor : tensors) {
+                assertArrayEquals(toArray(tensor.data()), toArray(checkpoint.bytes(tensor.name())));
+            }
+        }
+    }
+
+    @Test
+    void keepsTheShardedLayoutForASingleGivenShard() {
+        Path out = root.resolve("out");
+        CheckpointWriter.to(out).writeShards(CONFIG, List.of(fiveTensors()), List.of());
+        assertEquals(List.of("config.json", "manifest.json", "model-00001-of-00001.safetensors",
+                ShardIndex.FILE_NAME), listing(out));
+        try (Checkpoint checkpoint = Checkpoint.open(out)) {
+            assertTrue(checkpoint.isSharded());
+        }
+    }
+
+    @Test
+    void refusesNoShardsOrAnEmptyOne() {
+        Path out = root.resolve("out");
+        assertRejected(() -> CheckpointWriter.to(out).writeShards(CONFIG, List.of(), List.of()), out, "no shards");
+        assertRejected(() -> CheckpointWriter.to(out).writeShards(CONFIG, List.of(fiveTensors(), List.of()),
+                List.of()), out, "shard 2 of 2", "no tensors");
+        assertEquals(List.of(), listing(root));
+    }
+
+    @Test
+    void writesTheCallersFilesAndAProvenanceSectionIntoTheManifest() throws IOException {
+        Path out = root.resolve("out");
+        ObjectNode provenance = new ObjectMapper().createObjectNode().put("tool", "test");
+        CheckpointWriter.to(out).withProvenance(provenance).withFile("recipe.yaml", "a: 1\n".getBytes())
+                .write(CONFIG, fiveTensors(), List.of());
+
+        assertEquals("a: 1\n", Files.readString(out.resolve("recipe.yaml")));
+        Manifest manifest = Manifest.read(out.resolve(Manifest.FILE_NAME));
+        assertEquals(provenance, manifest.provenance().orElseThrow());
+        assertTrue(manifest.files().containsKey("recipe.yaml"));
+        manifest.verify(out);
+    }
+
+    @Test
+    void refusesACallersFileThatWouldTakeThePlaceOfItsOwnOrOfAnExtraFile() throws IOException {
+        Path out = root.resolve("out");
+        assertRejected(() -> CheckpointWriter.to(out).withFile("config.json", new byte[0])
+                .write(CONFIG, fiveTensors(), List.of()), out.resolve("config.json"));
+        assertRejected(() -> CheckpointWriter.to(out).withFile("../escape.txt", new byte[0])
+                .write(CONFIG, fiveTensors(), List.of()), out.resolve("../escape.txt"));
+        Path readme = Files.writeString(root.resolve("README.md"), "#");
+        assertRejected(() -> CheckpointWriter.to(out).withFile("README.md", new byte[0])
+                .write(CONFIG, fiveTensors(), List.of(readme)), out.resolve("README.md"), readme.toString());
+        assertThrows(IllegalArgumentException.class, () -> CheckpointWriter.to(out).withFile("a", new byte[0])
+                .withFile("a", new byte[1]));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void replacesAnExistingCheckpointOnlyWhenAskedAndLeavesNothingAside() throws IOException {
+        Path out = root.resolve("out");
+        CheckpointWriter.to(out).write(CONFIG, fiveTensors(), List.of());
+        Files.writeString(out.resolve("stale.txt"), "from the old checkpoint");
+        assertRejected(() -> CheckpointWriter.to(out).write(CONFIG, fiveTensors().subList(0, 2), List.of()), out,
+                "already exists");
+
+        CheckpointWriter.to(out).replaceExisting(true).maxShardBytes(40).write(CONFIG, fiveTensors(), List.of());
+        assertFalse(Files.exists(out.resolve("stale.txt")));
+        assertTrue(Files.exists(out.resolve(ShardIndex.FILE_NAME)));
+        Manifest.read(out.resolve(Manifest.FILE_NAME)).verify(out);
+        assertEquals(List.of("out"), listing(root));
+    }
+
+    @Test
+    void replacesAnEmptyDirectory() throws IOException {
+        Path out = Files.createDirectory(root.resolve("out"));
+        CheckpointWriter.to(out).replaceExisting(true).write(CONFIG, fiveTensors(), List.of());
+        assertTrue(Files.exists(out.resolve("model.safetensors")));
+        assertEquals(List.of("out"), listing(root));
+    }
+
+    @Test
+    void keepsTheOldCheckpointWhenItsReplacementFails() throws IOException {
+        Path out = root.resolve("out");
+        CheckpointWriter.to(out).write(CONFIG, fiveTensors(), List.of());
+        byte[] before = Files.readAllBytes(out.resolve("model.safetensors"));
+        assertThrows(CheckpointException.class, () -> CheckpointWriter.to(out).replaceExisting(true)
+                .write(CONFIG, fiveTensors(), List.of(root.resolve("missing-tokenizer.json"))));
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")));
+        Manifest.read(out.resolve(Manifest.FILE_NAME)).verify(out);
+        assertEquals(List.of("out"), listing(root));
+    }
+
+    @Test
+    void neverReplacesWhatDoesNotLookLikeACheckpoint() throws IOException {
+        Path home = Files.createDirectory(root.resolve("home"));
+        Files.writeString(home.resolve("thesis.tex"), "irreplaceable");
+        assertRejected(() -> CheckpointWriter.to(home).replaceExisting(true).write(CONFIG, fiveTensors(),
+                List.of()), home, "does not look like a checkpoint");
+        Path file = Files.writeString(root.resolve("file"), "x");
+        assertRejected(() -> CheckpointWriter.to(file).replaceExisting(true).write(CONFIG, fiveTensors(),
+                List.of()), file, "not a directory");
+        assertEquals(List.of("thesis.tex"), listing(home));
+        assertEquals(List.of("file", "home"), listing(root));
     }
 
     private static List<String> listing(Path dir) {
