@@ -4,6 +4,7 @@ for LlamaForCausalLM, MistralForCausalLM and Qwen2ForCausalLM (eager attention, 
 
 Usage:
   python3 hf_forward.py --model DIR --ids 1,2,3 [--ids 4,5 ...] --out FILE.json [--greedy N]
+                        [--skip-layers START:COUNT]
 
 Output JSON:
   logits            [sequence][position][vocab]        (float64)
@@ -12,6 +13,12 @@ Output JSON:
                     BEFORE the final norm (HF's hidden_states[L] is post-norm; this is not)
   greedy            [N ids]  only with --greedy N: greedy continuation of the first --ids
                     sequence (full forward recomputed per step, argmax ties -> lowest id)
+
+--skip-layers START:COUNT runs the model with decoder layers START .. START+COUNT-1 left out
+(0-based, as in model.layers.N): layer START-1 feeds layer START+COUNT directly, which is what
+removing that block from the checkpoint does. Every other layer keeps its own weights and its
+own attention window. hidden_last_token then has one entry per layer that ran, plus the
+embeddings (L - COUNT + 1 in all). Used to check a pruned checkpoint against its source.
 
 Deliberate difference from transformers: everything (including the RoPE tables, which HF
 builds in float32, and the softmax, which HF runs in float32) is computed in float64.
@@ -234,8 +241,9 @@ class Model:
         u = linear(x, self.w[p + "up_proj.weight"], self._get(p + "up_proj.bias", b))
         return linear(silu(g) * u, self.w[p + "down_proj.weight"], self._get(p + "down_proj.bias", b))
 
-    def forward(self, ids):
-        """Returns (logits (S, V), hidden states list [x^(0) .. x^(L)], each (S, hidden))."""
+    def forward(self, ids, skip=range(0)):
+        """Returns (logits (S, V), hidden states list [x^(0) .. x^(L)], each (S, hidden)).
+        Layers in skip are left out: their input goes on to the next layer unchanged."""
         c = self.cfg
         emb = self.w["model.embed_tokens.weight"]
         if min(ids) < 0 or max(ids) >= emb.shape[0]:
@@ -244,6 +252,8 @@ class Model:
         cos, sin = rope_cos_sin(self.inv_freq, len(ids))
         hidden = [x]
         for i in range(c.layers):  # LlamaDecoderLayer.forward
+            if i in skip:
+                continue
             p = f"model.layers.{i}."
             x = x + self.attention(rms_norm(x, self.w[p + "input_layernorm.weight"], c.eps), i, cos, sin)
             x = x + self.mlp(rms_norm(x, self.w[p + "post_attention_layernorm.weight"], c.eps), i)
@@ -258,21 +268,33 @@ def main():
     ap.add_argument("--ids", action="append", required=True, help="comma-separated token ids (repeatable)")
     ap.add_argument("--out", required=True, help="output JSON file")
     ap.add_argument("--greedy", type=int, default=None, help="greedy steps from the first --ids")
+    ap.add_argument("--skip-layers", default=None, metavar="START:COUNT",
+                    help="leave decoder layers START..START+COUNT-1 out of the forward pass")
     args = ap.parse_args()
 
     model = Model(args.model)
+    skip = range(0)
+    if args.skip_layers is not None:
+        try:
+            start, count = (int(v) for v in args.skip_layers.split(":"))
+        except ValueError:
+            sys.exit(f"--skip-layers must be START:COUNT, got {args.skip_layers!r}")
+        if start < 0 or count < 1 or start + count > model.cfg.layers or count >= model.cfg.layers:
+            sys.exit(f"--skip-layers {start}:{count} does not fit {model.cfg.layers} layers "
+                     f"(0 <= START, 1 <= COUNT < L, START + COUNT <= L)")
+        skip = range(start, start + count)
     seqs = [[int(t) for t in s.split(",") if t.strip()] for s in args.ids]
     if any(not s for s in seqs):
         sys.exit("empty --ids sequence")
     result = {"logits": [], "hidden_last_token": []}
     for s in seqs:
-        logits, hidden = model.forward(s)
+        logits, hidden = model.forward(s, skip)
         result["logits"].append(logits.tolist())
         result["hidden_last_token"].append([h[-1].tolist() for h in hidden])
     if args.greedy is not None:
         ids, gen = list(seqs[0]), []
         for _ in range(args.greedy):
-            nxt = int(np.argmax(model.forward(ids)[0][-1]))  # first maximum = lowest id
+            nxt = int(np.argmax(model.forward(ids, skip)[0][-1]))  # first maximum = lowest id
             ids.append(nxt)
             gen.append(nxt)
         result["greedy"] = gen

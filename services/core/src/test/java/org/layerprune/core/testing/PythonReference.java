@@ -31,6 +31,22 @@ public final class PythonReference {
      */
     public static JsonNode run(Path model, List<int[]> sequences, int greedy, Path workDir)
             throws IOException, InterruptedException {
+        return run(model, sequences, greedy, workDir, List.of());
+    }
+
+    /**
+     * Runs the reference with decoder layers {@code start .. start + count - 1} left out of the forward pass
+     * ({@code --skip-layers START:COUNT}): what the model computes once that block is pruned.
+     *
+     * @return as {@link #run}, with hidden_last_token holding L - count + 1 states per sequence
+     */
+    public static JsonNode runSkippingLayers(Path model, List<int[]> sequences, int start, int count, Path workDir)
+            throws IOException, InterruptedException {
+        return run(model, sequences, 0, workDir, List.of("--skip-layers", start + ":" + count));
+    }
+
+    private static JsonNode run(Path model, List<int[]> sequences, int greedy, Path workDir, List<String> options)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--model", model.toString()));
         for (int[] ids : sequences) {
             args.add("--ids");
@@ -40,6 +56,7 @@ public final class PythonReference {
             args.add("--greedy");
             args.add(Integer.toString(greedy));
         }
+        args.addAll(options);
         return runScript("hf_forward.py", args, workDir);
     }
 
