@@ -24,7 +24,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hf_forward import Model, linear, rms_norm, rope_cos_sin  # noqa: E402
+from hf_forward import Model  # noqa: E402
 
 
 def read_sequences(path, samples, max_length):
@@ -58,17 +58,8 @@ def pair_scores(hidden):
 
 
 def loss_without(model, ids, start, count):
-    """Mean-summed next-token NLL (sum, count) of ids with layers start..start+count-1 skipped."""
-    c = model.cfg
-    x = model.w["model.embed_tokens.weight"][np.asarray(ids)]
-    cos, sin = rope_cos_sin(model.inv_freq, len(ids))
-    for i in range(c.layers):
-        if start <= i < start + count:
-            continue
-        p = f"model.layers.{i}."
-        x = x + model.attention(rms_norm(x, model.w[p + "input_layernorm.weight"], c.eps), i, cos, sin)
-        x = x + model.mlp(rms_norm(x, model.w[p + "post_attention_layernorm.weight"], c.eps), i)
-    logits = linear(rms_norm(x, model.w["model.norm.weight"], c.eps), model.lm_head)[:-1]
+    """Summed next-token NLL and its count for ids with layers start..start+count-1 skipped."""
+    logits = model.forward(ids, skip=range(start, start + count))[0][:-1]
     logz = logits.max(-1) + np.log(np.sum(np.exp(logits - logits.max(-1, keepdims=True)), -1))
     nll = logz - logits[np.arange(len(ids) - 1), np.asarray(ids[1:])]
     return float(np.sum(nll)), len(ids) - 1
