@@ -43,6 +43,18 @@ public final class Json {
     }
 
     /**
+     * Decodes UTF-8 that must be well formed: a malformed byte is an error, never a replacement character
+     * that would let a damaged file pass for a good one.
+     */
+    public static String strictUtf8(byte[] utf8) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(utf8))
+                .toString();
+    }
+
+    /**
      * Parses {@code utf8} as one JSON object.
      *
      * @param file where the bytes came from (or are going), for the message
@@ -52,11 +64,7 @@ public final class Json {
     public static ObjectNode parseObject(Path file, byte[] utf8, String what) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8))
-                    .toString();
+            text = strictUtf8(utf8);
         } catch (CharacterCodingException e) {
             throw new CheckpointException(file + ": " + what + " is not valid UTF-8", e);
         }

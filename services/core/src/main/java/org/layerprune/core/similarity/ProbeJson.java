@@ -12,14 +12,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.layerprune.core.checkpoint.Json;
 
 /**
  * A {@link ProbeResult} as the contract JSON that other tools (pruning, notebooks, Python scripts) read:
@@ -163,11 +162,7 @@ public final class ProbeJson {
     private static JsonNode parse(Path file, byte[] utf8) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8))
-                    .toString();
+            text = Json.strictUtf8(utf8);
         } catch (CharacterCodingException e) {
             throw new ProbeFileException(file, null, "not valid UTF-8", e);
         }
