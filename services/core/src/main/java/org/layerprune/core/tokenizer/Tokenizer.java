@@ -99,6 +99,14 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /**
+     * Encodes a text with no special tokens at all, as lm-eval-harness encodes prompts for causal models
+     * ({@code add_special_tokens=False}): a prompt is scored as the harness scores it only if it gets no BOS.
+     */
+    public int[] encodeWithoutSpecialTokens(String text) {
+        return toInts(hf.encode(text, false, false).getIds());
+    }
+
+    /**
      * Decodes token ids back to text, keeping special tokens (as HF's {@code decode} does by
      * default), so that a BOS in the middle of a sequence stays visible.
      */
