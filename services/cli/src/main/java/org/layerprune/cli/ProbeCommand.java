@@ -88,7 +88,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
-            stdout.println(ProbeJson.toJson(result));
+            stdout.print(ProbeJson.toJson(result)); // already ends with a newline: stdout == probe.json
         } else {
             printTable(stdout, result);
         }
