@@ -28,6 +28,7 @@ import org.layerprune.core.checkpoint.TensorData;
 import org.layerprune.core.checkpoint.TensorInfo;
 import org.layerprune.core.model.ConfigException;
 import org.layerprune.core.model.LlamaConfig;
+import org.layerprune.core.model.LlamaModel;
 import org.layerprune.core.model.TensorKeys;
 
 /**
@@ -116,8 +117,8 @@ public final class LayerPruner {
                 writer.maxShardBytes(Long.MAX_VALUE).write(configJson, shards.get(0), files.copied());
             }
 
-            long parameters = shards.stream().flatMap(List::stream)
-                    .mapToLong(t -> t.byteLength() / t.dtype().byteSize()).sum();
+            // counted as info and transformers' num_parameters() count them: a stored tied lm_head once
+            long parameters = LlamaModel.parameterCount(LlamaConfig.parse(prunedConfig));
             Manifest manifest = Manifest.read(target.resolve(Manifest.FILE_NAME));
             return new PruneReport(sourceDir, sourceHash, target, CheckpointHash.of(checkpointDigests(manifest)),
                     block, provenance, layers, layers - block.count(), block.removedLayers(), parameters,

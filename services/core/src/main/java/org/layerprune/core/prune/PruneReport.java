@@ -15,7 +15,8 @@ import java.util.List;
  * @param layersBefore L
  * @param layersAfter L - n
  * @param removedLayers the removed layers' indices in the source, ascending
- * @param parameters elements in the pruned checkpoint's tensors
+ * @param parameters the pruned model's parameters, a tied lm_head counted once (as {@code info} and
+ *     transformers' num_parameters() count them)
  * @param outputFiles every file of the pruned checkpoint, manifest included, sorted by name
  * @param skippedFiles entries of the source directory that were neither rewritten nor copied, and why
  */
