@@ -84,9 +84,13 @@ public final class Evaluation {
             BooleanSupplier cancelled) throws IOException {
         BoolqData data = BoolqData.read(s.data(), s.badRows());
         int shots = s.shots().orElse(EvalTask.BOOLQ.defaultShots());
-        List<BoolqExample> pool = shots == 0 ? List.of()
-                : s.fewshotData().isPresent() ? BoolqData.read(s.fewshotData().get(), s.badRows()).examples()
-                : data.examples();
+        List<SkippedRow> skipped = new ArrayList<>(data.skipped());
+        List<BoolqExample> pool = shots == 0 ? List.of() : data.examples();
+        if (shots > 0 && s.fewshotData().isPresent()) {
+            BoolqData shotData = BoolqData.read(s.fewshotData().get(), s.badRows());
+            pool = shotData.examples();
+            skipped.addAll(shotData.skipped()); // the shots file's bad rows are reported like the data's
+        }
         List<ChoiceRequest> requests = data.requests(pool, shots, tokenCount(tokenizer), contextOf(model));
         if (s.limit().isPresent() && requests.size() > s.limit().getAsInt()) {
             requests = requests.subList(0, s.limit().getAsInt());
@@ -94,8 +98,8 @@ public final class Evaluation {
         List<ScoredChoice> scored = scorer(model, tokenizer, s).score(requests, progress, cancelled);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", Accuracy.of(scored).micro());
-        promptFacts(metrics, shots, scored, data.skipped());
-        return new EvalResult(EvalTask.BOOLQ.taskName(), scored.size(), metrics, data.skipped());
+        promptFacts(metrics, shots, scored, skipped);
+        return new EvalResult(EvalTask.BOOLQ.taskName(), scored.size(), metrics, skipped);
     }
 
     /** How the prompts were shaped, so a reader knows what the accuracy means. */
