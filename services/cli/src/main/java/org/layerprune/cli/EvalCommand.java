@@ -14,6 +14,7 @@ import org.layerprune.core.eval.EvalSettings;
 import org.layerprune.core.eval.EvalTask;
 import org.layerprune.core.eval.Evaluation;
 import org.layerprune.core.eval.MmluData;
+import org.layerprune.core.eval.SkippedRow;
 import org.layerprune.core.model.LlamaModel;
 import org.layerprune.core.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
@@ -101,8 +102,7 @@ final class EvalCommand implements Callable<Integer> {
             doc.put("task", r.task());
             doc.put("n", r.n());
             doc.put("metrics", r.metrics());
-            doc.put("skipped", r.skipped().stream().map(s -> Map.of("file", s.file().toString(), "line", s.line(),
-                    "reason", s.reason())).toList());
+            doc.put("skipped", r.skipped().stream().map(EvalCommand::skippedRow).toList());
             Output.json(out, doc);
             return;
         }
@@ -115,6 +115,15 @@ final class EvalCommand implements Callable<Integer> {
             }
         });
         out.flush();
+    }
+
+    /** {"file", "line", "reason"} in that order: Map.of's order changes from one JVM to the next. */
+    private static Map<String, Object> skippedRow(SkippedRow row) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("file", row.file().toString());
+        json.put("line", row.line());
+        json.put("reason", row.reason());
+        return json;
     }
 
     private static String format(Object value) {
