@@ -18,6 +18,9 @@ final class Fixtures {
     /** 256 lines of {@code {"input_ids": [...]}}, 128 ids each, sampled from stories260K itself. */
     private static final String STORIES_CALIBRATION = "data/stories260K/calib.jsonl";
 
+    /** 64 lines of {@code {"input_ids": [...]}}, 128 ids each, held out from stories260K's calibration data. */
+    private static final String STORIES_EVAL = "data/stories260K/eval.jsonl";
+
     private Fixtures() {
     }
 
@@ -34,6 +37,14 @@ final class Fixtures {
         Optional<Path> file = shared().map(shared -> shared.resolve(STORIES_CALIBRATION)).filter(Files::isRegularFile);
         assumeTrue(file.isPresent(), "no shared/" + STORIES_CALIBRATION + " above " + Path.of("").toAbsolutePath()
                 + " and none under $LAYERPRUNE_SHARED: skipping the tests that probe stories260K");
+        return file.get();
+    }
+
+    /** The stories260K evaluation set; the calling test is skipped where there is none. */
+    static Path stories260KEval() {
+        Optional<Path> file = shared().map(shared -> shared.resolve(STORIES_EVAL)).filter(Files::isRegularFile);
+        assumeTrue(file.isPresent(), "no shared/" + STORIES_EVAL + " above " + Path.of("").toAbsolutePath()
+                + " and none under $LAYERPRUNE_SHARED: skipping the tests that evaluate stories260K");
         return file.get();
     }
 
