@@ -77,7 +77,7 @@ final class EvalCommand implements Callable<Integer> {
         EvalResult result;
         Optional<Tokenizer> tokenizer = Tokenizer.fromCheckpoint(options.model);
         try (LlamaModel model = LlamaModel.load(options.model, options.device())) {
-            result = Evaluation.run(chosen, model, tokenizer, settings, new EvalProgressLine(err, chosen.taskName()),
+            result = Evaluation.run(chosen, model, tokenizer, settings, new ProgressLine(err, chosen.taskName()),
                     () -> false);
         } finally {
             tokenizer.ifPresent(Tokenizer::close);

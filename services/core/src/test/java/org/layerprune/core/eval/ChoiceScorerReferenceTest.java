@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerprune.core.checkpoint.DType;
 import org.layerprune.core.model.LlamaModel;
 import org.layerprune.core.model.RandomCheckpoint;
-import org.layerprune.core.testing.PythonReference;
 import org.layerprune.core.testing.WordTokenizer;
 import org.layerprune.core.tokenizer.Tokenizer;
 
@@ -53,12 +50,11 @@ class ChoiceScorerReferenceTest {
         WordTokenizer.write(dir, texts);
         try (Tokenizer tokenizer = Tokenizer.fromCheckpoint(dir).orElseThrow();
                 LlamaModel model = LlamaModel.load(dir, Device.cpu())) {
-            List<EncodedRequest> encoded = REQUESTS.stream()
-                    .map(r -> EncodedRequest.of(r, tokenizer::encodeWithoutSpecialTokens)).toList();
+            List<EncodedRequest> encoded = EvalModels.encode(REQUESTS, tokenizer);
             assertTrue(encoded.get(0).singleTokenChoices() && !encoded.get(2).singleTokenChoices());
             assertEquals(1, encoded.get(3).continuations().get(0).length,
                     "the context's trailing space moved into the continuation");
-            JsonNode ref = reference(dir, encoded, tmp);
+            JsonNode ref = EvalModels.referenceLogLikelihoods(dir, encoded, tmp);
             List<ScoredChoice> scored = new ChoiceScorer(model, tokenizer::encodeWithoutSpecialTokens, 3, 512)
                     .score(REQUESTS, EvalProgress.NONE, () -> false);
             for (int q = 0; q < REQUESTS.size(); q++) {
@@ -93,27 +89,5 @@ class ChoiceScorerReferenceTest {
             assertEquals(scored.get(1).logLikelihoods()[0], scored.get(0).logLikelihoods()[0], 1e-6,
                     "only the last 4 tokens were read");
         }
-    }
-
-    private static JsonNode reference(Path model, List<EncodedRequest> encoded, Path tmp) throws Exception {
-        ArrayNode requests = JSON.createArrayNode();
-        for (EncodedRequest e : encoded) {
-            ObjectNode r = requests.addObject();
-            ArrayNode context = r.putArray("context");
-            for (int id : e.context()) {
-                context.add(id);
-            }
-            ArrayNode continuations = r.putArray("continuations");
-            for (int[] c : e.continuations()) {
-                ArrayNode ids = continuations.addArray();
-                for (int id : c) {
-                    ids.add(id);
-                }
-            }
-        }
-        Path file = tmp.resolve("requests.json");
-        Files.writeString(file, JSON.writeValueAsString(requests));
-        return PythonReference.runScript("eval_reference.py",
-                List.of("--model", model.toString(), "--requests", file.toString()), tmp);
     }
 }

@@ -112,6 +112,25 @@ final class EvalModels {
      * the other.
      */
     static int[] referenceAnswers(Path model, List<EncodedRequest> encoded, Path tmp) throws Exception {
+        JsonNode ref = referenceLogLikelihoods(model, encoded, tmp);
+        int[] answers = new int[encoded.size()];
+        for (int q = 0; q < answers.length; q++) {
+            JsonNode scores = ref.get("loglikelihoods").get(q);
+            int best = 0;
+            for (int c = 1; c < scores.size(); c++) {
+                best = scores.get(c).asDouble() > scores.get(best).asDouble() ? c : best;
+            }
+            for (int c = 0; c < scores.size(); c++) {
+                double gap = scores.get(best).asDouble() - scores.get(c).asDouble();
+                assertTrue(c == best || gap > 1e-3, "question " + q + " has a near tie: " + scores);
+            }
+            answers[q] = best;
+        }
+        return answers;
+    }
+
+    /** The float64 reference's summed log-probability of every continuation: {"loglikelihoods": [[...]]}. */
+    static JsonNode referenceLogLikelihoods(Path model, List<EncodedRequest> encoded, Path tmp) throws Exception {
         ArrayNode requests = JSON.createArrayNode();
         for (EncodedRequest e : encoded) {
             ObjectNode r = requests.addObject();
@@ -129,22 +148,8 @@ final class EvalModels {
         }
         Path file = Files.createTempFile(tmp, "requests", ".json");
         Files.writeString(file, JSON.writeValueAsString(requests));
-        JsonNode ref = PythonReference.runScript("eval_reference.py",
+        return PythonReference.runScript("eval_reference.py",
                 List.of("--model", model.toString(), "--requests", file.toString()), tmp);
-        int[] answers = new int[encoded.size()];
-        for (int q = 0; q < answers.length; q++) {
-            JsonNode scores = ref.get("loglikelihoods").get(q);
-            int best = 0;
-            for (int c = 1; c < scores.size(); c++) {
-                best = scores.get(c).asDouble() > scores.get(best).asDouble() ? c : best;
-            }
-            for (int c = 0; c < scores.size(); c++) {
-                double gap = scores.get(best).asDouble() - scores.get(c).asDouble();
-                assertTrue(c == best || gap > 1e-3, "question " + q + " has a near tie: " + scores);
-            }
-            answers[q] = best;
-        }
-        return answers;
     }
 
     /**
