@@ -1,15 +1,11 @@
 package org.layerprune.core.checkpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,20 +13,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Writes a new Hugging Face checkpoint directory, all or nothing: {@code config.json}, the weights (one
  * {@code model.safetensors}, or transformers-style shards plus {@code model.safetensors.index.json}), extra files
  * such as the tokenizer, and a {@link Manifest}.
  *
- * <p>Everything is checked first, then written into a hidden sibling directory {@code .<name>.tmp-<random>}, which
- * one atomic rename turns into the target. A reader therefore never sees a half-written checkpoint, and a failed
- * write leaves nothing behind. By default the target must not exist: an existing checkpoint is never overwritten or
- * merged into (the check happens before writing; a non-empty directory created at the target meanwhile also makes
- * the final rename fail). With {@link #replaceExisting}, an existing checkpoint directory is replaced once the new
- * one is complete: the old one is renamed aside, the new one renamed in, then the old one deleted. Files are not
- * forced to disk, so the guarantee covers readers and crashed writers, not power loss.
+ * <p>Everything is checked first, then written by a {@link DirectoryWriter} into a hidden sibling directory
+ * {@code .<name>.tmp-<random>}, which one atomic rename turns into the target. A reader therefore never sees a
+ * half-written checkpoint, and a failed write leaves nothing behind. By default the target must not exist: an
+ * existing checkpoint is never overwritten or merged into (the check happens before writing; a non-empty directory
+ * created at the target meanwhile also makes the final rename fail). With {@link #replaceExisting}, an existing
+ * checkpoint directory is replaced once the new one is complete: the old one is renamed aside, the new one renamed
+ * in, then the old one deleted. Files are not forced to disk, so the guarantee covers readers and crashed writers,
+ * not power loss.
  *
  * <pre>{@code
  * CheckpointWriter.to(outDir).maxShardBytes(2_000_000_000L).write(configJson, tensors, tokenizerFiles);
@@ -155,113 +151,35 @@ public final class CheckpointWriter {
         return String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", i + 1, count);
     }
 
-    /** Checks everything, writes into a temporary sibling, then moves it onto the target. */
+    /** Checks everything, then has a {@link DirectoryWriter} write the files into a temporary sibling and rename it. */
     private void writeFiles(String configJson, Map<String, List<TensorData>> weightFiles, List<Path> extraFiles) {
-        Path target = outDir.toAbsolutePath().normalize();
-        if (target.getParent() == null) {
-            throw new CheckpointException(target + ": a checkpoint cannot be the file system root");
-        }
-        boolean replacing = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-        if (replacing) {
-            requireReplaceable(target);
-        }
+        DirectoryWriter directory = DirectoryWriter.to(outDir, "checkpoint", Checkpoint.CONFIG_FILE)
+                .replaceExisting(replaceExisting);
+        Path target = directory.target();
         byte[] config = configJson.getBytes(StandardCharsets.UTF_8);
         Json.parseObject(target.resolve(Checkpoint.CONFIG_FILE), config, "config");
         Map<String, Path> extras = extrasByName(target, extraFiles);
         requireGeneratedNames(target, extras);
         requireUniqueNames(target, weightFiles.values().stream().flatMap(List::stream).toList());
 
-        Map<String, SafetensorsHeader> headers = new LinkedHashMap<>();
-        weightFiles.forEach((name, shard) ->
-                headers.put(name, SafetensorsWriter.header(target.resolve(name), shard, Map.of())));
-
-        Path temp = null;
-        try {
-            Files.createDirectories(target.getParent());
-            temp = Files.createDirectory(TempSibling.of(target));
-            Files.write(temp.resolve(Checkpoint.CONFIG_FILE), config);
-            for (Map.Entry<String, List<TensorData>> file : weightFiles.entrySet()) {
-                SafetensorsWriter.write(temp.resolve(file.getKey()), headers.get(file.getKey()), file.getValue());
-            }
-            if (weightFiles.size() > 1 || !weightFiles.containsKey(Checkpoint.SINGLE_FILE)) {
-                index(weightFiles).write(temp.resolve(ShardIndex.FILE_NAME));
-            }
-            for (Map.Entry<String, Path> extra : extras.entrySet()) {
-                Files.copy(extra.getValue(), temp.resolve(extra.getKey()));
-            }
-            for (Map.Entry<String, byte[]> generated : generatedFiles.entrySet()) {
-                Files.write(temp.resolve(generated.getKey()), generated.getValue());
-            }
-            Manifest manifest = Manifest.of(temp);
-            (provenance.isPresent() ? manifest.withProvenance(provenance.get()) : manifest)
-                    .write(temp.resolve(Manifest.FILE_NAME));
-            Path replaced = moveIntoPlace(temp, target, replacing);
-            temp = null;
-            if (replaced != null) {
-                deleteReplaced(target, replaced);
-            }
-        } catch (IOException e) {
-            throw removing(temp, new CheckpointException(target + ": cannot write: " + e, e));
-        } catch (RuntimeException e) {
-            throw removing(temp, e);
-        } catch (Error e) {
-            throw removing(temp, e);
+        directory = directory.withBytes(Checkpoint.CONFIG_FILE, config);
+        for (Map.Entry<String, List<TensorData>> file : weightFiles.entrySet()) {
+            directory = directory.withSafetensors(file.getKey(), file.getValue(), Map.of());
         }
-    }
-
-    /** Refuses an existing target unless replacing was asked for and the target looks like a checkpoint. */
-    private void requireReplaceable(Path target) {
-        if (!replaceExisting) {
-            throw new CheckpointException(target + ": already exists; CheckpointWriter only creates new checkpoints"
-                    + " unless asked to replace an existing one");
+        if (weightFiles.size() > 1 || !weightFiles.containsKey(Checkpoint.SINGLE_FILE)) {
+            ShardIndex index = index(weightFiles);
+            directory = directory.with(ShardIndex.FILE_NAME, index::write);
         }
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new CheckpointException(target + ": already exists and is not a directory, so it is not replaced");
+        for (Path extra : extras.values()) {
+            directory = directory.withCopyOf(extra);
         }
-        boolean empty;
-        try (Stream<Path> listing = Files.list(target)) {
-            empty = listing.findAny().isEmpty();
-        } catch (IOException e) {
-            throw new CheckpointException(target + ": cannot list: " + e, e);
+        for (Map.Entry<String, byte[]> generated : generatedFiles.entrySet()) {
+            directory = directory.withBytes(generated.getKey(), generated.getValue());
         }
-        if (!empty && !Files.exists(target.resolve(Checkpoint.CONFIG_FILE))
-                && !Files.exists(target.resolve(Manifest.FILE_NAME))) {
-            throw new CheckpointException(target + ": already exists and holds neither " + Checkpoint.CONFIG_FILE
-                    + " nor " + Manifest.FILE_NAME + ", so it does not look like a checkpoint; not replacing it");
+        if (provenance.isPresent()) {
+            directory = directory.withProvenance(provenance.get());
         }
-    }
-
-    /**
-     * Renames the complete {@code temp} onto {@code target}. When replacing, the existing target is first renamed
-     * aside, and renamed back should the second rename fail; the path it was moved to is returned for deletion.
-     */
-    private static Path moveIntoPlace(Path temp, Path target, boolean replacing) throws IOException {
-        if (!replacing) {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            return null;
-        }
-        Path aside = TempSibling.of(target);
-        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException restoring) {
-                e.addSuppressed(restoring);
-            }
-            throw e;
-        }
-        return aside;
-    }
-
-    /** Deletes the checkpoint that was replaced; says so, with the new one in place, if that fails. */
-    private static void deleteReplaced(Path target, Path replaced) {
-        CheckpointException leftOver = removing(replaced, new CheckpointException(target + ": written, but the"
-                + " checkpoint it replaced could not be deleted from " + replaced));
-        if (leftOver.getSuppressed().length > 0) {
-            throw leftOver;
-        }
+        directory.write();
     }
 
     /** Greedy, in order: a shard is closed when the next tensor would take it past the limit. */
@@ -297,7 +215,7 @@ public final class CheckpointWriter {
     /** The caller's own files may clash neither with what the writer writes nor with the extra files. */
     private void requireGeneratedNames(Path target, Map<String, Path> extras) {
         for (String name : generatedFiles.keySet()) {
-            if (!isPlainFileName(name) || isReserved(name)) {
+            if (!DirectoryWriter.isPlainFileName(name) || isReserved(name)) {
                 throw new CheckpointException(target.resolve(name) + ": not a file name the checkpoint can hold"
                         + " beside what CheckpointWriter writes itself");
             }
@@ -311,11 +229,6 @@ public final class CheckpointWriter {
     private static boolean isReserved(String name) {
         return name.equals(Checkpoint.CONFIG_FILE) || name.equals(Manifest.FILE_NAME)
                 || name.equals(ShardIndex.FILE_NAME) || name.endsWith(".safetensors");
-    }
-
-    private static boolean isPlainFileName(String name) {
-        return !name.isEmpty() && !name.equals(".") && !name.equals("..")
-                && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
     }
 
     private static void requireUniqueNames(Path target, List<TensorData> tensors) {
@@ -345,23 +258,5 @@ public final class CheckpointWriter {
             }
         }
         return byName;
-    }
-
-    /**
-     * Deletes the temporary directory, if it was created, on the way out of a failed write; a failure to delete is
-     * attached to {@code failure}, which is returned for the caller to throw.
-     */
-    private static <T extends Throwable> T removing(Path temp, T failure) {
-        if (temp == null) {
-            return failure;
-        }
-        try (Stream<Path> walk = Files.walk(temp)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-        return failure;
     }
 }

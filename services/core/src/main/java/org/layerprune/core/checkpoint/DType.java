@@ -3,8 +3,9 @@ package org.layerprune.core.checkpoint;
 /**
  * The element types a safetensors header may name, spelled as in the header's {@code "dtype"} field.
  *
- * <p>Only the byte size matters to this package: it checks that a tensor's shape and its byte range agree and copies
- * bytes unchanged, so it never needs to decode a value.
+ * <p>Reading and writing checkpoints only needs the byte size: the readers and writers check that a tensor's shape and
+ * its byte range agree and copy bytes unchanged, never decoding a value. Code that computes with weights decodes the
+ * float types through {@link FloatCodec}.
  */
 public enum DType {
     BOOL(1),
