@@ -31,6 +31,10 @@ import java.util.stream.Stream;
  */
 public record Manifest(Map<String, FileDigest> files, Optional<ObjectNode> provenance) {
 
+    /** The tool and version recorded in the provenance of every manifest layerprune writes. */
+    public static final String TOOL = "layerprune 0.1.0";
+
+
     /** The manifest's name in a checkpoint directory. */
     public static final String FILE_NAME = "manifest.json";
 

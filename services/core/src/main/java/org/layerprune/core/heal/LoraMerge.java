@@ -28,7 +28,6 @@ import org.layerprune.core.checkpoint.Manifest;
 import org.layerprune.core.checkpoint.TensorData;
 import org.layerprune.core.checkpoint.TensorInfo;
 import org.layerprune.core.model.LlamaConfig;
-import org.layerprune.core.prune.LayerPruner;
 
 /**
  * Folds a LoRA adapter into its base model: a plain Hugging Face checkpoint that needs neither PEFT nor the adapter,
@@ -222,7 +221,7 @@ public final class LoraMerge {
 
     private static ObjectNode provenance(Path baseDir, String baseHash, Path adapterDir, PeftAdapter adapter) {
         ObjectNode section = JsonNodeFactory.instance.objectNode();
-        section.put("tool", LayerPruner.TOOL);
+        section.put("tool", Manifest.TOOL);
         section.put("operation", "merge_lora");
         section.putObject("base").put("path", baseDir.toString()).put("hash", baseHash);
         ObjectNode adapterSection = section.putObject("adapter").put("path", adapterDir.toString());

@@ -53,9 +53,6 @@ import org.layerprune.core.model.TensorKeys;
  */
 public final class LayerPruner {
 
-    /** The tool and version recorded in every manifest. */
-    public static final String TOOL = "layerprune 0.1.0";
-
     private LayerPruner() {
     }
 
@@ -288,7 +285,7 @@ public final class LayerPruner {
     private static ObjectNode provenance(Path sourceDir, String sourceHash, BlockSelection block, int layers,
             Provenance provenance) {
         ObjectNode section = JsonNodeFactory.instance.objectNode();
-        section.put("tool", TOOL);
+        section.put("tool", Manifest.TOOL);
         section.put("operation", "prune");
         section.putObject("source").put("path", sourceDir.toString()).put("hash", sourceHash);
         section.putObject("layers").put("before", layers).put("after", layers - block.count());
