@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.layerprune.core.checkpoint.CheckpointWriter;
 import org.layerprune.core.checkpoint.DType;
+import org.layerprune.core.checkpoint.FloatCodec;
 import org.layerprune.core.checkpoint.TensorData;
 
 /**
@@ -72,18 +73,11 @@ public final class RandomCheckpoint {
             float value = (float) (mean + std * gaussian(random));
             switch (dtype) {
                 case F32 -> buffer.putFloat(value);
-                case BF16 -> buffer.putShort(toBf16(value));
+                case BF16 -> buffer.putShort(FloatCodec.floatToBf16(value));
                 default -> throw new IllegalArgumentException("unsupported dtype " + dtype);
             }
         }
         return buffer.flip();
-    }
-
-    /** Rounds to the nearest bfloat16, ties to even, as torch's float32 -> bfloat16 cast does. */
-    static short toBf16(float value) {
-        int bits = Float.floatToRawIntBits(value);
-        int rounding = 0x7FFF + ((bits >>> 16) & 1);
-        return (short) ((bits + rounding) >>> 16);
     }
 
     // Box-Muller on the generator's doubles: SplittableRandom has no nextGaussian on Java 17.
