@@ -1,2 +1,5 @@
-/** Healing a pruned model: QLoRA finetuning (NF4 base weights, LoRA adapters) and its outputs. */
+/**
+ * Healing a pruned model: QLoRA's pieces (NF4 base weights, LoRA adapters in PEFT's layout, merging), the
+ * paper's learning-rate schedule, packed training data with a resumable cursor, and the training log.
+ */
 package org.layerprune.core.heal;
