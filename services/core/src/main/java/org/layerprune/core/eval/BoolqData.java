@@ -75,10 +75,17 @@ public final class BoolqData {
      */
     public List<ChoiceRequest> requests(List<BoolqExample> shotPool, int shots, ToIntFunction<String> tokenCount,
             int maxTokens) {
+        return requests(shotPool, shots, tokenCount, maxTokens, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #requests(List, int, ToIntFunction, int)}, for the first {@code limit} examples only. */
+    public List<ChoiceRequest> requests(List<BoolqExample> shotPool, int shots, ToIntFunction<String> tokenCount,
+            int maxTokens, int limit) {
         if (shots > 0 && shotPool.isEmpty()) {
             throw new IllegalArgumentException(shots + "-shot BoolQ needs examples to take shots from");
         }
-        return examples.stream().map(e -> BoolqPrompt.request(e, shotPool, shots, tokenCount, maxTokens)).toList();
+        return examples.stream().limit(limit)
+                .map(e -> BoolqPrompt.request(e, shotPool, shots, tokenCount, maxTokens)).toList();
     }
 
     private static BoolqExample example(Path file, JsonRow row) {

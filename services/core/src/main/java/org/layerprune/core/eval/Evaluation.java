@@ -68,8 +68,8 @@ public final class Evaluation {
             BooleanSupplier cancelled) throws IOException {
         MmluData data = MmluData.read(s.data(), s.fewshotData(), s.split(), s.badRows());
         int shots = s.shots().orElse(EvalTask.MMLU.defaultShots());
-        List<ChoiceRequest> requests = perGroupLimit(
-                data.requests(shots, tokenCount(tokenizer), contextOf(model)), s);
+        List<ChoiceRequest> requests = data.requests(shots, tokenCount(tokenizer), contextOf(model),
+                s.limit().orElse(Integer.MAX_VALUE));
         List<ScoredChoice> scored = scorer(model, tokenizer, s).score(requests, progress, cancelled);
         Accuracy accuracy = Accuracy.of(scored);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -91,10 +91,8 @@ public final class Evaluation {
             pool = shotData.examples();
             skipped.addAll(shotData.skipped()); // the shots file's bad rows are reported like the data's
         }
-        List<ChoiceRequest> requests = data.requests(pool, shots, tokenCount(tokenizer), contextOf(model));
-        if (s.limit().isPresent() && requests.size() > s.limit().getAsInt()) {
-            requests = requests.subList(0, s.limit().getAsInt());
-        }
+        List<ChoiceRequest> requests = data.requests(pool, shots, tokenCount(tokenizer), contextOf(model),
+                s.limit().orElse(Integer.MAX_VALUE));
         List<ScoredChoice> scored = scorer(model, tokenizer, s).score(requests, progress, cancelled);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", Accuracy.of(scored).micro());
@@ -110,20 +108,6 @@ public final class Evaluation {
         metrics.put("shots_dropped", scored.stream().mapToLong(q -> q.request().shotsDropped()).sum());
         metrics.put("truncated_prompts", scored.stream().filter(ScoredChoice::truncated).count());
         metrics.put("skipped_rows", skipped.size());
-    }
-
-    private static List<ChoiceRequest> perGroupLimit(List<ChoiceRequest> requests, EvalSettings s) {
-        if (s.limit().isEmpty()) {
-            return requests;
-        }
-        Map<String, Integer> taken = new HashMap<>();
-        List<ChoiceRequest> kept = new ArrayList<>();
-        for (ChoiceRequest r : requests) {
-            if (taken.merge(r.group(), 1, Integer::sum) <= s.limit().getAsInt()) {
-                kept.add(r);
-            }
-        }
-        return kept;
     }
 
     private static ChoiceScorer scorer(LlamaModel model, Tokenizer tokenizer, EvalSettings s) {

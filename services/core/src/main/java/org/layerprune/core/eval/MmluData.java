@@ -150,6 +150,14 @@ public final class MmluData {
      * @throws EvalDataException     when {@code shots > 0} and the few-shot data has no dev questions for a subject
      */
     public List<ChoiceRequest> requests(int shots, ToIntFunction<String> tokenCount, int maxTokens) {
+        return requests(shots, tokenCount, maxTokens, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #requests(int, ToIntFunction, int)}, for at most the first {@code perSubject} questions of each
+     * subject (lm-eval's --limit, which applies to each subject's task); the others are never tokenised.
+     */
+    public List<ChoiceRequest> requests(int shots, ToIntFunction<String> tokenCount, int maxTokens, int perSubject) {
         if (shots > 0 && devSource.isEmpty()) {
             throw new IllegalStateException(shots + "-shot MMLU needs the dev split: read " + source
                     + " with few-shot data");
@@ -161,7 +169,7 @@ public final class MmluData {
                 throw new EvalDataException(devSource.orElseThrow(), 0,
                         "no dev questions about " + subject + "; " + shots + "-shot needs them");
             }
-            for (MmluQuestion q : subjectQuestions) {
+            for (MmluQuestion q : subjectQuestions.subList(0, Math.min(perSubject, subjectQuestions.size()))) {
                 requests.add(MmluPrompt.request(q, shotPool, shots, tokenCount, maxTokens));
             }
         });
