@@ -22,11 +22,19 @@ public record Attention(Linear qProj, Linear kProj, Linear vProj, Linear oProj, 
      * @return [B, S, H]
      */
     public NDArray forward(NDArray x, RotaryTables rope, NDArray mask) {
+        return forward(x, rope, mask, Projection.PLAIN);
+    }
+
+    /**
+     * The same, with each projection computed by {@code projection} (a trainer's adapters). Every in-place op
+     * here overwrites a fresh matmul result that autograd does not keep, so gradients flow through it.
+     */
+    public NDArray forward(NDArray x, RotaryTables rope, NDArray mask, Projection projection) {
         long b = x.getShape().get(0);
         long s = x.getShape().get(1);
-        NDArray q = heads(qProj.forward(x), numHeads);           // [B, N, S, D]
-        NDArray k = heads(kProj.forward(x), numKvHeads);         // [B, K, S, D]
-        NDArray v = heads(vProj.forward(x), numKvHeads);         // [B, K, S, D]
+        NDArray q = heads(projection.apply("q_proj", qProj, x), numHeads);         // [B, N, S, D]
+        NDArray k = heads(projection.apply("k_proj", kProj, x), numKvHeads);       // [B, K, S, D]
+        NDArray v = heads(projection.apply("v_proj", vProj, x), numKvHeads);       // [B, K, S, D]
         q = Rope.apply(q, rope.cos(), rope.sin());
         k = repeatKv(Rope.apply(k, rope.cos(), rope.sin()), numHeads / numKvHeads); // [B, N, S, D]
         v = repeatKv(v, numHeads / numKvHeads);                                      // [B, N, S, D]
@@ -38,7 +46,7 @@ public record Attention(Linear qProj, Linear kProj, Linear vProj, Linear oProj, 
         NDArray context = probs.matMul(v)                        // [B, N, S, D]
                 .transpose(0, 2, 1, 3)                           // [B, S, N, D]
                 .reshape(b, s, (long) numHeads * headDim);       // [B, S, N*D]
-        return oProj.forward(context);                           // [B, S, H]
+        return projection.apply("o_proj", oProj, context);      // [B, S, H]
     }
 
     /** [B, S, heads*D] -> [B, heads, S, D]. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.layerprune.core.checkpoint.Checkpoint;
 
 /**
@@ -195,6 +196,29 @@ public final class LlamaModel implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /**
+     * The full forward pass for training: every layer's projections computed by {@code projections.apply(l)}
+     * (l = 0..L-1 in this model's numbering), and every activation kept in {@code scope}, none freed per
+     * layer, because autograd's backward reads them. The caller closes {@code scope} after its backward.
+     *
+     * @param scope the manager that owns the activations and the result
+     * @return [B, S, V] float32 logits; rows past a sequence's length are padding and meaningless
+     */
+    public NDArray logitsForTraining(TokenBatch batch, NDManager scope, IntFunction<Projection> projections) {
+        batch.checkIds(config.vocabSize());
+        NDArray x = embedTokens.get(scope, new NDIndex("{}", batch.idsArray(scope))); // [B, S, H]
+        NDList tables = rope.tables(scope, batch.seqLen());
+        RotaryTables rotary = new RotaryTables(tables.get(0), tables.get(1));
+        Map<Integer, NDArray> masks = new HashMap<>();
+        for (int l = 0; l < layers.size(); l++) {
+            DecoderLayer layer = layers.get(l);
+            NDArray mask = masks.computeIfAbsent(layer.slidingWindow(),
+                    w -> CausalMask.of(scope, batch.seqLen(), w));             // [1, 1, S, S]
+            x = layer.forwardForTraining(x, rotary, mask, projections.apply(l)); // [B, S, H], in scope
+        }
+        return head(x);                                                         // [B, S, V]
     }
 
     /** Final norm then lm_head: [..., H] -> [..., V]. */

@@ -1,0 +1,253 @@
+package org.layerprune.core.heal;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.layerprune.core.model.LlamaConfig;
+import org.layerprune.core.model.LlamaModel;
+import org.layerprune.core.model.Projection;
+import org.layerprune.core.model.TokenBatch;
+
+/**
+ * LoRA training of a frozen {@link LlamaModel}, one optimizer update per {@link #step}: every target module of
+ * every layer computes {@code x W^T + b + scale * (dropout(x) A^T) B^T}, the loss is the mean next-token
+ * cross-entropy over real tokens, gradients reach A and B only, their global norm is clipped to
+ * {@link #MAX_GRAD_NORM}, and AdamW (betas 0.9/0.999, eps 1e-8, no weight decay, as the HF Trainer's defaults)
+ * updates them at the rate {@link LearningRateSchedule} gives that update.
+ *
+ * <p>A and B start as PEFT's {@code reset_lora_parameters} sets them: A [r, in] by {@code kaiming_uniform_(a=sqrt(5))},
+ * whose bound {@code gain * sqrt(3 / fan_in)} with {@code gain = sqrt(2 / (1 + 5))} is {@code 1 / sqrt(in)}, so
+ * A ~ U(-1/sqrt(in), 1/sqrt(in)); B [out, r] = 0, so the adapted model starts as the base model.
+ *
+ * <p>Memory: A, B and AdamW's moments live in the trainer's manager until {@link #close}; everything a step
+ * computes (activations, gradients' handles, the loss) lives in a scope closed before the step returns. Only one
+ * step may run at a time in a JVM (DJL allows one {@link GradientCollector}).
+ *
+ * <p>Legend: B batch, S sequence, V vocabulary, r rank.
+ */
+public final class LoraTrainer implements AutoCloseable {
+
+    /** {@code max_grad_norm} of the HF Trainer. */
+    public static final double MAX_GRAD_NORM = 1.0;
+
+    /** What one optimizer update saw. */
+    public record StepResult(double loss, double gradNorm, double gradNormA, double gradNormB, double learningRate) {
+    }
+
+    /** The factors of one adapted module, both requiring gradients. */
+    private record Factors(NDArray a, NDArray b, int in, int out) { // a [r, in], b [out, r]
+    }
+
+    private final LlamaModel model;
+    private final LoraConfig config;
+    private final LearningRateSchedule schedule;
+    private final NDManager manager;
+    private final List<Map<String, Factors>> layers; // per layer, target module -> factors
+    private final Optimizer optimizer;
+    private long steps;
+
+    /**
+     * @param seed draws A; dropout masks come from the engine's own generator
+     */
+    public LoraTrainer(LlamaModel model, LoraConfig config, LearningRateSchedule schedule, long seed) {
+        this.model = model;
+        this.config = config;
+        this.schedule = schedule;
+        this.manager = NDManager.newBaseManager(model.device(), "PyTorch");
+        SplittableRandom random = new SplittableRandom(seed);
+        LlamaConfig c = model.config();
+        List<Map<String, Factors>> all = new ArrayList<>();
+        for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
+            Map<String, Factors> modules = new LinkedHashMap<>();
+            for (String module : config.targetModules()) {
+                int[] outIn = shape(c, module);
+                modules.put(module, factors(random, outIn[0], outIn[1]));
+            }
+            all.add(modules);
+        }
+        this.layers = List.copyOf(all);
+        // The tracker's update count is 1-based (DJL's Optimizer.updateCount); the schedule's step is 0-based.
+        Tracker rate = numUpdate -> (float) schedule.lr(numUpdate - 1L);
+        this.optimizer = Optimizer.adamW().optLearningRateTracker(rate).optBeta1(0.9f).optBeta2(0.999f)
+                .optEpsilon(1e-8f).optWeightDecays(0f).build();
+    }
+
+    /**
+     * One optimizer update on {@code batch}: forward, backward, clipping, AdamW.
+     *
+     * @param batch token-id rows, right-padded here to the longest; each needs at least 2 tokens to count
+     * @return the loss before the update, the gradients' norms before clipping, the rate used
+     */
+    public StepResult step(List<int[]> batch) {
+        TokenBatch tokens = TokenBatch.of(batch);
+        double lr = schedule.lr(steps);
+        try (NDManager scope = manager.newSubManager()) {
+            double loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = model.logitsForTraining(tokens, scope, this::projection); // [B, S, V]
+                NDArray lossArray = meanNextTokenLoss(logits, tokens, scope);             // []
+                collector.backward(lossArray);
+                loss = lossArray.getFloat();
+            }
+            // Gradients: handles on A's and B's grad tensors (shared storage), closed with the scope.
+            List<NDArray> params = new ArrayList<>();
+            List<NDArray> grads = new ArrayList<>();
+            double sumA = 0;
+            double sumB = 0;
+            for (Map<String, Factors> modules : layers) {
+                for (Factors f : modules.values()) {
+                    NDArray gradA = f.a().getGradient();
+                    NDArray gradB = f.b().getGradient();
+                    gradA.attach(scope);
+                    gradB.attach(scope);
+                    sumA += squaredNorm(gradA);
+                    sumB += squaredNorm(gradB);
+                    params.add(f.a());
+                    grads.add(gradA);
+                    params.add(f.b());
+                    grads.add(gradB);
+                }
+            }
+            double norm = Math.sqrt(sumA + sumB);
+            // torch's clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1
+            double clip = MAX_GRAD_NORM / (norm + 1e-6);
+            for (int i = 0; i < params.size(); i++) {
+                NDArray grad = grads.get(i);
+                if (clip < 1) {
+                    grad.muli(clip);
+                }
+                optimizer.update(Integer.toString(i), params.get(i), grad);
+                grad.subi(grad); // zero for the next backward, which would otherwise add to it
+            }
+            steps++;
+            return new StepResult(loss, norm, Math.sqrt(sumA), Math.sqrt(sumB), lr);
+        }
+    }
+
+    /** Optimizer updates made so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The current factors, as PEFT stores them, for {@link PeftAdapter#write}. */
+    public LoraWeights weights() {
+        List<LoraPair> pairs = new ArrayList<>();
+        for (int layer = 0; layer < layers.size(); layer++) {
+            for (Map.Entry<String, Factors> e : layers.get(layer).entrySet()) {
+                Factors f = e.getValue();
+                pairs.add(new LoraPair(layer, e.getKey(), f.a().toFloatArray(), f.b().toFloatArray(), f.in(),
+                        f.out()));
+            }
+        }
+        return new LoraWeights(pairs);
+    }
+
+    /** Arrays alive in the trainer's own manager (factors, moments): flat across steps unless something leaks. */
+    int managedArrays() {
+        return manager.getManagedArrays().size();
+    }
+
+    /** Frees the factors and the optimizer's moments; the model is the caller's. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Layer {@code layer}'s projections: the targets adapted, the rest as loaded. */
+    private Projection projection(int layer) {
+        Map<String, Factors> modules = layers.get(layer);
+        double scale = config.scale();
+        return (module, linear, x) -> {
+            Factors f = modules.get(module);
+            NDArray base = linear.forward(x);                                   // [..., out]
+            if (f == null) {
+                return base;
+            }
+            // Functional linear with x first: results land in x's (the step's) manager, never the trainer's.
+            NDArray down = ai.djl.nn.core.Linear.linear(dropout(x), f.a(), null).singletonOrThrow(); // [..., r]
+            NDArray up = ai.djl.nn.core.Linear.linear(down, f.b(), null).singletonOrThrow();        // [..., out]
+            return base.add(up.mul(scale));
+        };
+    }
+
+    /** Inverted dropout with {@code lora_dropout}, as torch's nn.Dropout in training mode. */
+    private NDArray dropout(NDArray x) {
+        double p = config.dropout();
+        if (p == 0) {
+            return x;
+        }
+        NDManager scope = x.getManager();
+        NDArray keep = scope.randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
+        return x.mul(keep.muli(1.0 / (1.0 - p)));
+    }
+
+    /**
+     * Mean of {@code -log p(id[t+1] | id[..t])} over every real next token of the batch; padding is masked out.
+     *
+     * @param logits [B, S, V]
+     * @return [] float32, in the graph
+     */
+    static NDArray meanNextTokenLoss(NDArray logits, TokenBatch batch, NDManager scope) {
+        int rows = batch.batchSize();
+        int s = batch.seqLen();
+        long[] targets = new long[rows * (s - 1)];
+        float[] weights = new float[rows * (s - 1)];
+        long count = 0;
+        for (int r = 0; r < rows; r++) {
+            int[] ids = batch.ids(r);
+            for (int t = 0; t + 1 < ids.length; t++) {
+                targets[r * (s - 1) + t] = ids[t + 1];
+                weights[r * (s - 1) + t] = 1f;
+                count++;
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no token to predict: every row has fewer than 2 tokens");
+        }
+        NDArray logProbs = logits.get(new NDIndex(":, :{}, :", s - 1)).logSoftmax(2);     // [B, S-1, V], float32
+        NDArray index = scope.create(targets, new Shape(rows, s - 1, 1));                 // [B, S-1, 1]
+        NDArray mask = scope.create(weights, new Shape(rows, s - 1, 1));                  // [B, S-1, 1]
+        return logProbs.gather(index, 2).mul(mask).sum().neg().div(count);               // []
+    }
+
+    private static double squaredNorm(NDArray grad) {
+        return grad.square().sum().getFloat();
+    }
+
+    private Factors factors(SplittableRandom random, int out, int in) {
+        int r = config.rank();
+        float bound = (float) (1.0 / Math.sqrt(in));
+        float[] a = new float[r * in];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        }
+        NDArray arrayA = manager.create(a, new Shape(r, in));
+        NDArray arrayB = manager.zeros(new Shape(out, r), DataType.FLOAT32);
+        arrayA.setRequiresGradient(true);
+        arrayB.setRequiresGradient(true);
+        return new Factors(arrayA, arrayB, in, out);
+    }
+
+    /** [out, in] of {@code module}'s weight in a model of config {@code c}. */
+    static int[] shape(LlamaConfig c, String module) {
+        return switch (module) {
+            case "q_proj" -> new int[] {c.queryWidth(), c.hiddenSize()};
+            case "k_proj", "v_proj" -> new int[] {c.keyValueWidth(), c.hiddenSize()};
+            case "o_proj" -> new int[] {c.hiddenSize(), c.queryWidth()};
+            case "gate_proj", "up_proj" -> new int[] {c.intermediateSize(), c.hiddenSize()};
+            case "down_proj" -> new int[] {c.hiddenSize(), c.intermediateSize()};
+            default -> throw new IllegalArgumentException("unknown target module " + module);
+        };
+    }
+}

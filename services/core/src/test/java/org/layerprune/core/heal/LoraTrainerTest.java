@@ -1,0 +1,130 @@
+package org.layerprune.core.heal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.layerprune.core.data.JsonlDataset;
+import org.layerprune.core.data.Sequence;
+import org.layerprune.core.model.LlamaModel;
+import org.layerprune.core.model.TokenBatch;
+import org.layerprune.core.testing.Fixtures;
+
+/** LoRA training on the stories260K checkpoint (5 layers, H 64, I 172, V 512) with its calibration lines. */
+class LoraTrainerTest {
+
+    private static final int BATCH = 8;
+
+    private static LlamaModel model;
+    private static List<int[]> calib;
+
+    @BeforeAll
+    static void load() throws IOException {
+        model = LlamaModel.load(Fixtures.stories260K(), Device.cpu());
+        try (Stream<Sequence> lines = JsonlDataset.of(Fixtures.require("data/stories260K/calib.jsonl")).stream()) {
+            calib = lines.map(Sequence::ids).toList();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    void startsAtTheBaseModelsLossWhileBIsZero() {
+        // rows of different lengths, so that padding has to be masked
+        List<int[]> batch = List.of(calib.get(0), Arrays.copyOf(calib.get(1), 100), Arrays.copyOf(calib.get(2), 37),
+                Arrays.copyOf(calib.get(3), 2));
+        double nll = 0;
+        long tokens = 0;
+        for (float[] row : model.nextTokenLogProbs(TokenBatch.of(batch))) {
+            for (float logProb : row) {
+                nll -= logProb;
+            }
+            tokens += row.length;
+        }
+        LoraConfig lora = new LoraConfig(8, 16, 0.05, List.of("q_proj", "v_proj", "gate_proj", "up_proj",
+                "down_proj"));
+        try (LoraTrainer trainer = new LoraTrainer(model, lora, new LearningRateSchedule(1e-2, 0, 30), 7)) {
+            assertEquals(nll / tokens, trainer.step(batch).loss(), 1e-5);
+        }
+    }
+
+    @Test
+    void gradientReachesOnlyBOnTheFirstStepThenBoth() {
+        try (LoraTrainer trainer = new LoraTrainer(model, LoraConfig.ofRank(8), new LearningRateSchedule(1e-2, 0, 30),
+                1)) {
+            LoraTrainer.StepResult first = trainer.step(calib.subList(0, BATCH));
+            // dL/dA = scale * B^T (dL/dy)^T x = 0 while B = 0; dL/dB = scale * (dL/dy)^T (x A^T), nonzero
+            assertEquals(0.0, first.gradNormA());
+            assertTrue(first.gradNormB() > 0, "B's gradient is zero");
+            assertTrue(trainer.weights().pairs().stream().allMatch(pair -> nonZero(pair.b())), "B did not move");
+            LoraTrainer.StepResult second = trainer.step(calib.subList(BATCH, 2 * BATCH));
+            assertTrue(second.gradNormA() > 0, "A's gradient is still zero once B has moved");
+        }
+    }
+
+    @Test
+    void lowersTheTrainingLossAndLeavesTheBaseWeightsAlone() {
+        Map<String, byte[]> before = baseWeights();
+        int baseArrays = model.weightsManager().getManagedArrays().size();
+        List<Double> losses = new ArrayList<>();
+        int arraysAfterFirst = -1;
+        try (LoraTrainer trainer = new LoraTrainer(model, LoraConfig.ofRank(8), new LearningRateSchedule(1e-2, 0, 30),
+                42)) {
+            for (int step = 0; step < 30; step++) {
+                // One batch, over and over: on a model already trained on such text, a fresh batch each step
+                // moved the loss less than batches differ (measured: first-5 2.95, last-5 3.03); a repeated
+                // one shows the optimiser at work.
+                LoraTrainer.StepResult result = trainer.step(calib.subList(0, BATCH));
+                losses.add(result.loss());
+                int arrays = trainer.managedArrays();
+                if (step == 1) {
+                    arraysAfterFirst = arrays;
+                } else if (step > 1) {
+                    assertEquals(arraysAfterFirst, arrays, "arrays pile up in the trainer's manager");
+                }
+            }
+        }
+        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(25, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        // measured (dropout 0.05 unseeded): first-5 mean 2.34, last-5 mean 1.48
+        assertTrue(last < first - 0.5, "first-5 mean " + first + ", last-5 mean " + last);
+        assertEquals(baseArrays, model.weightsManager().getManagedArrays().size());
+        Map<String, byte[]> after = baseWeights();
+        assertEquals(before.keySet(), after.keySet());
+        before.forEach((uid, bytes) -> assertArrayEquals(bytes, after.get(uid), uid));
+    }
+
+    private static Map<String, byte[]> baseWeights() {
+        Map<String, byte[]> bytes = new HashMap<>();
+        for (NDArray array : model.weightsManager().getManagedArrays()) {
+            bytes.put(array.getUid(), array.toByteArray());
+        }
+        return bytes;
+    }
+
+    private static boolean nonZero(float[] values) {
+        for (float v : values) {
+            if (v != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
