@@ -9,6 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,16 +59,19 @@ public final class LoraTrainer implements AutoCloseable {
     private final NDManager manager;
     private final List<Map<String, Factors>> layers; // per layer, target module -> factors
     private final Optimizer optimizer;
+    private final long seed;
     private long steps;
 
     /**
-     * @param seed draws A; dropout masks come from the engine's own generator
+     * @param seed draws A, and with the step, layer and module seeds every dropout mask, so two trainers with the
+     *     same seed, config and batches end with bit-identical factors
      */
     public LoraTrainer(LlamaModel model, LoraConfig config, LearningRateSchedule schedule, long seed) {
         this.model = model;
         this.config = config;
         this.schedule = schedule;
         this.manager = NDManager.newBaseManager(model.device(), "PyTorch");
+        this.seed = seed;
         SplittableRandom random = new SplittableRandom(seed);
         LlamaConfig c = model.config();
         List<Map<String, Factors>> all = new ArrayList<>();
@@ -175,21 +182,54 @@ public final class LoraTrainer implements AutoCloseable {
                 return base;
             }
             // Functional linear with x first: results land in x's (the step's) manager, never the trainer's.
-            NDArray down = ai.djl.nn.core.Linear.linear(dropout(x), f.a(), null).singletonOrThrow(); // [..., r]
+            NDArray dropped = dropout(x, layer, module);                                            // [..., in]
+            NDArray down = ai.djl.nn.core.Linear.linear(dropped, f.a(), null).singletonOrThrow();   // [..., r]
             NDArray up = ai.djl.nn.core.Linear.linear(down, f.b(), null).singletonOrThrow();        // [..., out]
             return base.add(up.mul(scale));
         };
     }
 
-    /** Inverted dropout with {@code lora_dropout}, as torch's nn.Dropout in training mode. */
-    private NDArray dropout(NDArray x) {
+    /**
+     * Inverted dropout with {@code lora_dropout}, as torch's nn.Dropout in training mode: each element kept with
+     * probability 1 - p and scaled by 1 / (1 - p). The mask is drawn in Java from a {@link SplittableRandom} seeded
+     * by {@link #maskSeed} (trainer seed, step, layer, module), not from the engine's global generator, so it is
+     * reproducible whatever else uses the engine; each adapted module gets its own mask, as PEFT gives each its own
+     * dropout module.
+     */
+    private NDArray dropout(NDArray x, int layer, String module) {
         double p = config.dropout();
         if (p == 0) {
             return x;
         }
+        long size = x.getShape().size();
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dropout input of " + size + " values does not fit a Java array");
+        }
+        SplittableRandom random = new SplittableRandom(maskSeed(seed, steps, layer, LoraConfig.moduleOrder(module)));
+        float kept = (float) (1.0 / (1.0 - p));
+        // A direct buffer held until the engine has its own copy (duplicate): the array create() returns may only
+        // borrow the buffer's memory, which the JVM could free once the buffer is unreachable.
+        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(size * 4)).order(ByteOrder.nativeOrder());
+        FloatBuffer mask = bytes.asFloatBuffer();
+        for (int i = 0; i < size; i++) {
+            mask.put(i, random.nextDouble() >= p ? kept : 0f);
+        }
         NDManager scope = x.getManager();
-        NDArray keep = scope.randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
-        return x.mul(keep.muli(1.0 / (1.0 - p)));
+        NDArray owned;
+        try (NDArray borrowed = scope.create(bytes, x.getShape(), DataType.FLOAT32)) {
+            owned = borrowed.duplicate();
+        }
+        Reference.reachabilityFence(bytes);
+        return x.mul(owned);
+    }
+
+    /** Seed of one dropout mask: the trainer's seed mixed with the step, layer and module (0..6). */
+    static long maskSeed(long seed, long step, int layer, int module) {
+        long h = seed;
+        for (long part : new long[] {step, layer, module}) {
+            h = new SplittableRandom(h ^ (part * 0x9E3779B97F4A7C15L)).nextLong();
+        }
+        return h;
     }
 
     /**
