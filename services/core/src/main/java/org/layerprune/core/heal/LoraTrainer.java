@@ -61,6 +61,7 @@ public final class LoraTrainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final long seed;
     private long steps;
+    private int microBatch; // index of the micro-batch being run, for its dropout masks
 
     /**
      * @param seed draws A, and with the step, layer and module seeds every dropout mask, so two trainers with the
@@ -91,22 +92,36 @@ public final class LoraTrainer implements AutoCloseable {
     }
 
     /**
-     * One optimizer update on {@code batch}: forward, backward, clipping, AdamW.
+     * One optimizer update on {@code batch}: forward, backward, clipping, AdamW; {@link #stepAccumulated} of one
+     * micro-batch.
      *
      * @param batch token-id rows, right-padded here to the longest; each needs at least 2 tokens to count
      * @return the loss before the update, the gradients' norms before clipping, the rate used
      */
     public StepResult step(List<int[]> batch) {
-        TokenBatch tokens = TokenBatch.of(batch);
+        return stepAccumulated(List.of(batch));
+    }
+
+    /**
+     * One optimizer update from several micro-batches (gradient accumulation): each micro-batch runs its own
+     * forward and backward, in turn, and the gradients add up in A's and B's grad tensors before one clipping and
+     * one AdamW update.
+     *
+     * <p>Weighting: micro-batch m contributes {@code sum of its tokens' NLL / N}, N the number of predicted tokens in
+     * all micro-batches together, so the summed loss and gradient are exactly those of one step on the union batch
+     * (the mean over all its tokens), whatever the rows' lengths (padding is masked and attention is causal). This is
+     * what the HF Trainer does since transformers 4.46 when the loss is normalised by {@code num_items_in_batch};
+     * its older rule, each micro-batch's mean loss divided by the accumulation count, agrees with this one only
+     * when every micro-batch has the same number of predicted tokens (e.g. equal-length rows, equal row counts).
+     * The reported loss is the union batch's mean. Each micro-batch gets its own dropout masks (seeded by its index).
+     *
+     * @param microBatches at least one; each a list of token-id rows as {@link #step} takes, with a token to predict
+     * @return the union batch's loss before the update, the accumulated gradients' norms before clipping, the rate
+     */
+    public StepResult stepAccumulated(List<List<int[]>> microBatches) {
         double lr = schedule.lr(steps);
         try (NDManager scope = manager.newSubManager()) {
-            double loss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = model.logitsForTraining(tokens, scope, this::projection); // [B, S, V]
-                NDArray lossArray = meanNextTokenLoss(logits, tokens, scope);             // []
-                collector.backward(lossArray);
-                loss = lossArray.getFloat();
-            }
+            double loss = backward(microBatches, scope);
             // Gradients: handles on A's and B's grad tensors (shared storage), closed with the scope.
             List<NDArray> params = new ArrayList<>();
             List<NDArray> grads = new ArrayList<>();
@@ -139,6 +154,58 @@ public final class LoraTrainer implements AutoCloseable {
             }
             steps++;
             return new StepResult(loss, norm, Math.sqrt(sumA), Math.sqrt(sumB), lr);
+        }
+    }
+
+    /**
+     * Forward and backward over every micro-batch in turn, with {@link #stepAccumulated}'s weighting; the gradients
+     * add up in A's and B's grad tensors.
+     *
+     * @return the union batch's mean loss
+     */
+    private double backward(List<List<int[]>> microBatches, NDManager scope) {
+        if (microBatches.isEmpty()) {
+            throw new IllegalArgumentException("no micro-batch to step on");
+        }
+        List<TokenBatch> batches = microBatches.stream().map(TokenBatch::of).toList();
+        long tokens = 0;
+        for (TokenBatch batch : batches) {
+            tokens += predictedTokens(batch);
+        }
+        double loss = 0;
+        for (int m = 0; m < batches.size(); m++) {
+            microBatch = m;
+            TokenBatch batch = batches.get(m);
+            try (NDManager micro = scope.newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = model.logitsForTraining(batch, micro, this::projection); // [B, S, V]
+                NDArray lossArray = nextTokenLoss(logits, batch, micro, tokens);         // []
+                collector.backward(lossArray);
+                loss += lossArray.getFloat();
+            }
+        }
+        return loss;
+    }
+
+    /**
+     * The accumulated gradients {@link #stepAccumulated} would clip and apply, without applying them (they are
+     * zeroed again): per adapted module in {@link #weights()}'s order, dL/dA then dL/dB, flattened.
+     */
+    List<float[]> gradients(List<List<int[]>> microBatches) {
+        try (NDManager scope = manager.newSubManager()) {
+            backward(microBatches, scope);
+            List<float[]> grads = new ArrayList<>();
+            for (Map<String, Factors> modules : layers) {
+                for (Factors f : modules.values()) {
+                    for (NDArray param : List.of(f.a(), f.b())) {
+                        NDArray grad = param.getGradient();
+                        grad.attach(scope);
+                        grads.add(grad.toFloatArray());
+                        grad.subi(grad);
+                    }
+                }
+            }
+            return grads;
         }
     }
 
@@ -205,7 +272,8 @@ public final class LoraTrainer implements AutoCloseable {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("dropout input of " + size + " values does not fit a Java array");
         }
-        SplittableRandom random = new SplittableRandom(maskSeed(seed, steps, layer, LoraConfig.moduleOrder(module)));
+        SplittableRandom random = new SplittableRandom(maskSeed(seed, steps, microBatch, layer,
+                LoraConfig.moduleOrder(module)));
         float kept = (float) (1.0 / (1.0 - p));
         // A direct buffer held until the engine has its own copy (duplicate): the array create() returns may only
         // borrow the buffer's memory, which the JVM could free once the buffer is unreachable.
@@ -223,10 +291,10 @@ public final class LoraTrainer implements AutoCloseable {
         return x.mul(owned);
     }
 
-    /** Seed of one dropout mask: the trainer's seed mixed with the step, layer and module (0..6). */
-    static long maskSeed(long seed, long step, int layer, int module) {
+    /** Seed of one dropout mask: the trainer's seed mixed with the step, micro-batch, layer and module (0..6). */
+    static long maskSeed(long seed, long step, int microBatch, int layer, int module) {
         long h = seed;
-        for (long part : new long[] {step, layer, module}) {
+        for (long part : new long[] {step, microBatch, layer, module}) {
             h = new SplittableRandom(h ^ (part * 0x9E3779B97F4A7C15L)).nextLong();
         }
         return h;
@@ -239,26 +307,43 @@ public final class LoraTrainer implements AutoCloseable {
      * @return [] float32, in the graph
      */
     static NDArray meanNextTokenLoss(NDArray logits, TokenBatch batch, NDManager scope) {
+        return nextTokenLoss(logits, batch, scope, predictedTokens(batch));
+    }
+
+    /** Tokens {@link #meanNextTokenLoss} averages over: {@code sum over rows of max(0, length - 1)}. */
+    static long predictedTokens(TokenBatch batch) {
+        long count = 0;
+        for (int r = 0; r < batch.batchSize(); r++) {
+            count += Math.max(0, batch.ids(r).length - 1);
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no token to predict: every row has fewer than 2 tokens");
+        }
+        return count;
+    }
+
+    /**
+     * {@code sum of -log p(id[t+1] | id[..t]) / divisor} over every real next token of the batch.
+     *
+     * @param logits [B, S, V]
+     * @return [] float32, in the graph
+     */
+    static NDArray nextTokenLoss(NDArray logits, TokenBatch batch, NDManager scope, long divisor) {
         int rows = batch.batchSize();
         int s = batch.seqLen();
         long[] targets = new long[rows * (s - 1)];
         float[] weights = new float[rows * (s - 1)];
-        long count = 0;
         for (int r = 0; r < rows; r++) {
             int[] ids = batch.ids(r);
             for (int t = 0; t + 1 < ids.length; t++) {
                 targets[r * (s - 1) + t] = ids[t + 1];
                 weights[r * (s - 1) + t] = 1f;
-                count++;
             }
-        }
-        if (count == 0) {
-            throw new IllegalArgumentException("no token to predict: every row has fewer than 2 tokens");
         }
         NDArray logProbs = logits.get(new NDIndex(":, :{}, :", s - 1)).logSoftmax(2);     // [B, S-1, V], float32
         NDArray index = scope.create(targets, new Shape(rows, s - 1, 1));                 // [B, S-1, 1]
         NDArray mask = scope.create(weights, new Shape(rows, s - 1, 1));                  // [B, S-1, 1]
-        return logProbs.gather(index, 2).mul(mask).sum().neg().div(count);               // []
+        return logProbs.gather(index, 2).mul(mask).sum().neg().div(divisor);               // []
     }
 
     private static double squaredNorm(NDArray grad) {
