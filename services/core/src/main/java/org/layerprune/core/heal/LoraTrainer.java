@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,21 @@ public final class LoraTrainer implements AutoCloseable {
     public record StepResult(double loss, double gradNorm, double gradNormA, double gradNormB, double learningRate) {
     }
 
+    /** How the frozen base projections are stored for the training forward. */
+    public enum Quantization {
+        /** As loaded (float32): plain LoRA. */
+        NONE,
+        /**
+         * QLoRA ({@code --quant nf4}): every decoder projection's weight (all seven modules of every layer, adapted
+         * or not; embeddings, norms and lm_head stay as loaded, as bitsandbytes leaves them) is held as an
+         * {@link Nf4Tensor} in blocks of 64 with float32 scales, and each training matmul uses
+         * {@code x dequantize(W)^T + b}, the dequantised weight created in the step's scope and freed with it. The
+         * bias stays float32. Training thus sees the NF4-rounded base exactly; the model's own float32 weights are
+         * untouched (and still held by the model).
+         */
+        NF4
+    }
+
     /** The factors of one adapted module, both requiring gradients. */
     private record Factors(NDArray a, NDArray b, int in, int out) { // a [r, in], b [out, r]
     }
@@ -60,6 +76,8 @@ public final class LoraTrainer implements AutoCloseable {
     private final List<Map<String, Factors>> layers; // per layer, target module -> factors
     private final Optimizer optimizer;
     private final long seed;
+    private final Quantization quantization;
+    private final List<Map<String, Nf4Tensor>> quantized; // per layer, module -> NF4 weight, filled on first use
     private long steps;
     private int microBatch; // index of the micro-batch being run, for its dropout masks
 
@@ -68,7 +86,23 @@ public final class LoraTrainer implements AutoCloseable {
      *     same seed, config and batches end with bit-identical factors
      */
     public LoraTrainer(LlamaModel model, LoraConfig config, LearningRateSchedule schedule, long seed) {
+        this(model, config, schedule, seed, Quantization.NONE);
+    }
+
+    /**
+     * @param seed         as {@link #LoraTrainer(LlamaModel, LoraConfig, LearningRateSchedule, long)}
+     * @param quantization how the training forward sees the frozen projections; NF4 quantises each weight the first
+     *     time a forward uses it and keeps the NF4 copy for the trainer's life
+     */
+    public LoraTrainer(LlamaModel model, LoraConfig config, LearningRateSchedule schedule, long seed,
+            Quantization quantization) {
         this.model = model;
+        this.quantization = quantization;
+        List<Map<String, Nf4Tensor>> nf4 = new ArrayList<>();
+        for (int layer = 0; layer < model.config().numHiddenLayers(); layer++) {
+            nf4.add(new HashMap<>());
+        }
+        this.quantized = List.copyOf(nf4);
         this.config = config;
         this.schedule = schedule;
         this.manager = NDManager.newBaseManager(model.device(), "PyTorch");
@@ -244,7 +278,9 @@ public final class LoraTrainer implements AutoCloseable {
         double scale = config.scale();
         return (module, linear, x) -> {
             Factors f = modules.get(module);
-            NDArray base = linear.forward(x);                                   // [..., out]
+            NDArray base = quantization == Quantization.NF4
+                    ? nf4Forward(layer, module, linear, x)
+                    : linear.forward(x);                                        // [..., out]
             if (f == null) {
                 return base;
             }
@@ -254,6 +290,31 @@ public final class LoraTrainer implements AutoCloseable {
             NDArray up = ai.djl.nn.core.Linear.linear(down, f.b(), null).singletonOrThrow();        // [..., out]
             return base.add(up.mul(scale));
         };
+    }
+
+    /** {@code x W'^T + b} with W' the NF4 round trip of {@code linear}'s weight, dequantised into x's manager. */
+    private NDArray nf4Forward(int layer, String module, org.layerprune.core.model.Linear linear, NDArray x) {
+        Nf4Tensor weight = quantized.get(layer).computeIfAbsent(module, m -> Nf4Tensor.quantize(
+                linear.weight().toFloatArray(), linear.weight().getShape().getShape())); // float32 weights
+        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(weight.size(), 4))
+                .order(ByteOrder.nativeOrder());
+        weight.dequantizeInto(bytes.asFloatBuffer());
+        NDArray dequantized = ownedCopy(bytes, new Shape(weight.shape()), x.getManager()); // [out, in]
+        return ai.djl.nn.core.Linear.linear(x, dequantized, linear.bias()).singletonOrThrow();
+    }
+
+    /**
+     * An array of {@code bytes} (float32, native order) whose memory the engine owns: the array create() returns
+     * may only borrow the buffer's memory, which the JVM could free once the buffer is unreachable, so it is
+     * duplicated while the buffer is still held.
+     */
+    private static NDArray ownedCopy(ByteBuffer bytes, Shape shape, NDManager scope) {
+        NDArray owned;
+        try (NDArray borrowed = scope.create(bytes, shape, DataType.FLOAT32)) {
+            owned = borrowed.duplicate();
+        }
+        Reference.reachabilityFence(bytes);
+        return owned;
     }
 
     /**
@@ -275,20 +336,12 @@ public final class LoraTrainer implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(maskSeed(seed, steps, microBatch, layer,
                 LoraConfig.moduleOrder(module)));
         float kept = (float) (1.0 / (1.0 - p));
-        // A direct buffer held until the engine has its own copy (duplicate): the array create() returns may only
-        // borrow the buffer's memory, which the JVM could free once the buffer is unreachable.
         ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(size * 4)).order(ByteOrder.nativeOrder());
         FloatBuffer mask = bytes.asFloatBuffer();
         for (int i = 0; i < size; i++) {
             mask.put(i, random.nextDouble() >= p ? kept : 0f);
         }
-        NDManager scope = x.getManager();
-        NDArray owned;
-        try (NDArray borrowed = scope.create(bytes, x.getShape(), DataType.FLOAT32)) {
-            owned = borrowed.duplicate();
-        }
-        Reference.reachabilityFence(bytes);
-        return x.mul(owned);
+        return x.mul(ownedCopy(bytes, x.getShape(), x.getManager()));
     }
 
     /** Seed of one dropout mask: the trainer's seed mixed with the step, micro-batch, layer and module (0..6). */
