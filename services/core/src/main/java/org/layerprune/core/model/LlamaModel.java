@@ -207,18 +207,44 @@ public final class LlamaModel implements AutoCloseable {
      * @return [B, S, V] float32 logits; rows past a sequence's length are padding and meaningless
      */
     public NDArray logitsForTraining(TokenBatch batch, NDManager scope, IntFunction<Projection> projections) {
-        batch.checkIds(config.vocabSize());
-        NDArray x = embedTokens.get(scope, new NDIndex("{}", batch.idsArray(scope))); // [B, S, H]
-        NDList tables = rope.tables(scope, batch.seqLen());
-        RotaryTables rotary = new RotaryTables(tables.get(0), tables.get(1));
-        Map<Integer, NDArray> masks = new HashMap<>();
+        NDArray x = embed(batch, scope);                                          // [B, S, H]
+        LayerInputs inputs = new LayerInputs(scope, batch.seqLen());
         for (int l = 0; l < layers.size(); l++) {
             DecoderLayer layer = layers.get(l);
-            NDArray mask = masks.computeIfAbsent(layer.slidingWindow(),
-                    w -> CausalMask.of(scope, batch.seqLen(), w));             // [1, 1, S, S]
-            x = layer.forwardForTraining(x, rotary, mask, projections.apply(l)); // [B, S, H], in scope
+            x = layer.forwardForTraining(x, inputs.rotary(), inputs.mask(layer), projections.apply(l)); // in scope
         }
         return head(x);                                                         // [B, S, V]
+    }
+
+    /** The token embeddings of the batch, after checking every id against the vocabulary: [B, S, H]. */
+    private NDArray embed(TokenBatch batch, NDManager scope) {
+        batch.checkIds(config.vocabSize());
+        return embedTokens.get(scope, new NDIndex("{}", batch.idsArray(scope)));
+    }
+
+    /** What every layer of one batch shares: the rotary tables, and one causal mask per attention window. */
+    private final class LayerInputs {
+
+        private final NDManager scope;
+        private final int seqLen;
+        private final RotaryTables rotary;
+        private final Map<Integer, NDArray> masks = new HashMap<>();
+
+        LayerInputs(NDManager scope, int seqLen) {
+            this.scope = scope;
+            this.seqLen = seqLen;
+            NDList tables = rope.tables(scope, seqLen);
+            this.rotary = new RotaryTables(tables.get(0), tables.get(1));
+        }
+
+        RotaryTables rotary() {
+            return rotary;
+        }
+
+        /** @return [1, 1, S, S], built once per window and shared by every layer with that window */
+        NDArray mask(DecoderLayer layer) {
+            return masks.computeIfAbsent(layer.slidingWindow(), w -> CausalMask.of(scope, seqLen, w));
+        }
     }
 
     /** Final norm then lm_head: [..., H] -> [..., V]. */
@@ -230,21 +256,17 @@ public final class LlamaModel implements AutoCloseable {
      * @return x^(l) [B, S, H] for the last boundary l reached, owned by {@code scope}
      */
     private NDArray residualStream(TokenBatch batch, NDManager scope, ResidualObserver observer) {
-        batch.checkIds(config.vocabSize());
-        NDArray x = embedTokens.get(scope, new NDIndex("{}", batch.idsArray(scope))); // [B, S, H]
+        NDArray x = embed(batch, scope);                                  // [B, S, H]
         if (!observer.observe(0, x, batch)) {
             return x;
         }
-        NDList tables = rope.tables(scope, batch.seqLen());
-        RotaryTables rotary = new RotaryTables(tables.get(0), tables.get(1));
-        Map<Integer, NDArray> masks = new HashMap<>();
+        LayerInputs inputs = new LayerInputs(scope, batch.seqLen());
         for (int l = 0; l < layers.size(); l++) {
             DecoderLayer layer = layers.get(l);
-            NDArray mask = masks.computeIfAbsent(layer.slidingWindow(),
-                    w -> CausalMask.of(scope, batch.seqLen(), w));        // [1, 1, S, S]
+            NDArray mask = inputs.mask(layer);                            // [1, 1, S, S]
             try (NDManager layerScope = scope.newSubManager()) {
                 x.attach(layerScope);                                     // x^(l) dies with this scope
-                NDArray next = layer.forward(x, rotary, mask);            // [B, S, H], temporaries in layerScope
+                NDArray next = layer.forward(x, inputs.rotary(), mask);   // [B, S, H], temporaries in layerScope
                 next.attach(scope);                                       // x^(l+1) lives on
                 x = next;
             }
