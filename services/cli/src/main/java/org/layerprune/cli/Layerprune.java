@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "layerprune 0.1.0",
         description = "Find and remove the most redundant block of layers of a Llama-family LLM.",
-        subcommands = {InfoCommand.class, LogitsCommand.class, GenerateCommand.class, InitCommand.class, ProbeCommand.class, PruneCommand.class, EvalCommand.class,
+        subcommands = {InfoCommand.class, LogitsCommand.class, GenerateCommand.class, InitCommand.class, ProbeCommand.class, PruneCommand.class, EvalCommand.class, HealCommand.class,
                 BenchCommand.class})
 public final class Layerprune {
 

@@ -85,6 +85,15 @@ public final class LoraMerge {
      *     config this tool understands
      */
     public static void merge(Path baseCheckpoint, Path adapterDir, Path out) {
+        merge(baseCheckpoint, adapterDir, out, false);
+    }
+
+    /**
+     * As {@link #merge(Path, Path, Path)}; with {@code replaceExisting}, an existing checkpoint at {@code out} (as
+     * {@link CheckpointWriter#replaceExisting} defines it) is replaced, as a healing run that resumes after writing
+     * its merge needs.
+     */
+    public static void merge(Path baseCheckpoint, Path adapterDir, Path out, boolean replaceExisting) {
         Path baseDir = baseCheckpoint.toAbsolutePath().normalize();
         Path adapterPath = adapterDir.toAbsolutePath().normalize();
         PeftAdapter adapter = PeftAdapter.read(adapterPath);
@@ -110,6 +119,7 @@ public final class LoraMerge {
             List<List<TensorData>> shards = List.copyOf(byFile.values());
 
             CheckpointWriter writer = CheckpointWriter.to(out)
+                    .replaceExisting(replaceExisting)
                     .withProvenance(provenance(baseDir, baseHash, adapterPath, adapter));
             String configJson = Json.strictUtf8(config);
             List<Path> companions = companionFiles(base);

@@ -7,8 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -65,6 +63,16 @@ public final class LoraTrainer implements AutoCloseable {
         NF4
     }
 
+    /**
+     * A trainer's resumable state.
+     *
+     * @param steps     optimizer updates made
+     * @param weights   the factors
+     * @param optimizer AdamW's update count and moments, per parameter in {@code weights}' order (A then B)
+     */
+    public record State(long steps, LoraWeights weights, AdamW.State optimizer) {
+    }
+
     /** The factors of one adapted module, both requiring gradients. */
     private record Factors(NDArray a, NDArray b, int in, int out) { // a [r, in], b [out, r]
     }
@@ -74,7 +82,7 @@ public final class LoraTrainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final NDManager manager;
     private final List<Map<String, Factors>> layers; // per layer, target module -> factors
-    private final Optimizer optimizer;
+    private final AdamW optimizer;
     private final long seed;
     private final Quantization quantization;
     private final List<Map<String, Nf4Tensor>> quantized; // per layer, module -> NF4 weight, filled on first use
@@ -119,10 +127,19 @@ public final class LoraTrainer implements AutoCloseable {
             all.add(modules);
         }
         this.layers = List.copyOf(all);
-        // The tracker's update count is 1-based (DJL's Optimizer.updateCount); the schedule's step is 0-based.
-        Tracker rate = numUpdate -> (float) schedule.lr(numUpdate - 1L);
-        this.optimizer = Optimizer.adamW().optLearningRateTracker(rate).optBeta1(0.9f).optBeta2(0.999f)
-                .optEpsilon(1e-8f).optWeightDecays(0f).build();
+        this.optimizer = AdamW.trainerDefaults(parameters(), manager);
+    }
+
+    /** Every factor, in {@link #weights()}'s order: per layer and module, A then B. */
+    private List<NDArray> parameters() {
+        List<NDArray> params = new ArrayList<>();
+        for (Map<String, Factors> modules : layers) {
+            for (Factors f : modules.values()) {
+                params.add(f.a());
+                params.add(f.b());
+            }
+        }
+        return params;
     }
 
     /**
@@ -157,35 +174,27 @@ public final class LoraTrainer implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             double loss = backward(microBatches, scope);
             // Gradients: handles on A's and B's grad tensors (shared storage), closed with the scope.
-            List<NDArray> params = new ArrayList<>();
             List<NDArray> grads = new ArrayList<>();
             double sumA = 0;
             double sumB = 0;
-            for (Map<String, Factors> modules : layers) {
-                for (Factors f : modules.values()) {
-                    NDArray gradA = f.a().getGradient();
-                    NDArray gradB = f.b().getGradient();
-                    gradA.attach(scope);
-                    gradB.attach(scope);
-                    sumA += squaredNorm(gradA);
-                    sumB += squaredNorm(gradB);
-                    params.add(f.a());
-                    grads.add(gradA);
-                    params.add(f.b());
-                    grads.add(gradB);
+            for (NDArray param : parameters()) {
+                NDArray grad = param.getGradient();
+                grad.attach(scope);
+                grads.add(grad);
+                if (grads.size() % 2 == 1) {
+                    sumA += squaredNorm(grad);
+                } else {
+                    sumB += squaredNorm(grad);
                 }
             }
             double norm = Math.sqrt(sumA + sumB);
             // torch's clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1
             double clip = MAX_GRAD_NORM / (norm + 1e-6);
-            for (int i = 0; i < params.size(); i++) {
-                NDArray grad = grads.get(i);
-                if (clip < 1) {
-                    grad.muli(clip);
-                }
-                optimizer.update(Integer.toString(i), params.get(i), grad);
-                grad.subi(grad); // zero for the next backward, which would otherwise add to it
+            if (clip < 1) {
+                grads.forEach(grad -> grad.muli(clip));
             }
+            optimizer.update(grads, lr);
+            grads.forEach(grad -> grad.subi(grad)); // zero for the next backward, which would otherwise add to it
             steps++;
             return new StepResult(loss, norm, Math.sqrt(sumA), Math.sqrt(sumB), lr);
         }
@@ -261,6 +270,56 @@ public final class LoraTrainer implements AutoCloseable {
         return new LoraWeights(pairs);
     }
 
+    /**
+     * Everything a resumed trainer needs besides its constructor's arguments: the updates made, the factors and
+     * AdamW's moments (dropout masks and the schedule are functions of the seed and the update count).
+     */
+    public State state() {
+        return new State(steps, weights(), optimizer.state());
+    }
+
+    /**
+     * Puts back a {@link #state()} of a trainer built with the same model shape, config and seed; the next
+     * {@link #stepAccumulated} then computes what the original trainer's next step computed.
+     *
+     * @throws IllegalArgumentException when the factors' layers, modules or shapes differ
+     */
+    public void restore(State state) {
+        LoraWeights saved = state.weights();
+        for (int layer = 0; layer < layers.size(); layer++) {
+            for (Map.Entry<String, Factors> e : layers.get(layer).entrySet()) {
+                int l = layer;
+                LoraPair pair = saved.pair(layer, e.getKey()).orElseThrow(() -> new IllegalArgumentException(
+                        "saved state has no factors for layer " + l + " " + e.getKey()));
+                Factors f = e.getValue();
+                if (pair.in() != f.in() || pair.out() != f.out() || pair.rank() != config.rank()) {
+                    throw new IllegalArgumentException("saved factors of layer " + layer + " " + e.getKey()
+                            + " are [" + pair.rank() + ", " + pair.in() + "] x [" + pair.out() + ", " + pair.rank()
+                            + "], the trainer's [" + config.rank() + ", " + f.in() + "] x [" + f.out() + ", "
+                            + config.rank() + "]");
+                }
+                f.a().set(pair.a());
+                f.b().set(pair.b());
+            }
+        }
+        if (saved.pairs().size() != parameters().size() / 2) {
+            throw new IllegalArgumentException("saved state has " + saved.pairs().size() + " adapted modules, the"
+                    + " trainer " + parameters().size() / 2);
+        }
+        optimizer.restore(state.optimizer());
+        steps = state.steps();
+    }
+
+    /**
+     * The next-token log-probabilities of the adapted model, as {@link LlamaModel#nextTokenLogProbs(TokenBatch)}
+     * gives them for the base model: the base plus
+     * {@code scale * B A}, without dropout and without gradients. The base is the model's own weights even under
+     * {@link Quantization#NF4}: what is scored is what {@link LoraMerge} writes, the model users ship.
+     */
+    public float[][] nextTokenLogProbs(TokenBatch batch) {
+        return model.nextTokenLogProbs(batch, layer -> projection(layer, false));
+    }
+
     /** Arrays alive in the trainer's own manager (factors, moments): flat across steps unless something leaks. */
     int managedArrays() {
         return manager.getManagedArrays().size();
@@ -272,20 +331,30 @@ public final class LoraTrainer implements AutoCloseable {
         manager.close();
     }
 
-    /** Layer {@code layer}'s projections: the targets adapted, the rest as loaded. */
+    /** Layer {@code layer}'s projections as a training step computes them. */
     private Projection projection(int layer) {
+        return projection(layer, true);
+    }
+
+    /**
+     * Layer {@code layer}'s projections: the targets adapted, the rest as loaded.
+     *
+     * @param training applies dropout to the adapters' input, as in PEFT's train mode
+     */
+    private Projection projection(int layer, boolean training) {
         Map<String, Factors> modules = layers.get(layer);
         double scale = config.scale();
         return (module, linear, x) -> {
             Factors f = modules.get(module);
-            NDArray base = quantization == Quantization.NF4
+            // Evaluation scores the model that ships (the merged checkpoint): the full-precision base.
+            NDArray base = training && quantization == Quantization.NF4
                     ? nf4Forward(layer, module, linear, x)
                     : linear.forward(x);                                        // [..., out]
             if (f == null) {
                 return base;
             }
             // Functional linear with x first: results land in x's (the step's) manager, never the trainer's.
-            NDArray dropped = dropout(x, layer, module);                                            // [..., in]
+            NDArray dropped = training ? dropout(x, layer, module) : x;                            // [..., in]
             NDArray down = ai.djl.nn.core.Linear.linear(dropped, f.a(), null).singletonOrThrow();   // [..., r]
             NDArray up = ai.djl.nn.core.Linear.linear(down, f.b(), null).singletonOrThrow();        // [..., out]
             return base.add(up.mul(scale));

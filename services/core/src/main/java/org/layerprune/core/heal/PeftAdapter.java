@@ -102,6 +102,14 @@ public record PeftAdapter(LoraConfig config, LoraWeights weights, String baseMod
 
     /** Writes this adapter; see {@link #write(Path, LoraConfig, LoraWeights, String, DType)}. */
     public void write(Path dir, DType dtype) {
+        write(dir, dtype, false);
+    }
+
+    /**
+     * Writes this adapter; with {@code replaceExisting}, an adapter directory already at {@code dir} is replaced
+     * (see {@link DirectoryWriter#replaceExisting}).
+     */
+    public void write(Path dir, DType dtype, boolean replaceExisting) {
         if (!FloatCodec.isSupported(dtype)) {
             throw new IllegalArgumentException("adapter factors are stored as F32, F16 or BF16, not " + dtype);
         }
@@ -114,6 +122,7 @@ public record PeftAdapter(LoraConfig config, LoraWeights weights, String baseMod
                     new long[] {pair.out(), pair.rank()}, FloatCodec.encode(dtype, pair.b())));
         }
         DirectoryWriter.to(dir, "adapter", CONFIG_FILE)
+                .replaceExisting(replaceExisting)
                 .withBytes(CONFIG_FILE, Json.pretty(configJson()))
                 .withSafetensors(WEIGHTS_FILE, tensors, Map.of())
                 .write();

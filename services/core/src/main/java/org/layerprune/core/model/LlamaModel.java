@@ -173,9 +173,17 @@ public final class LlamaModel implements AutoCloseable {
      * @return one array of length(b) - 1 values per row
      */
     public float[][] nextTokenLogProbs(TokenBatch batch) {
+        return nextTokenLogProbs(batch, l -> Projection.PLAIN);
+    }
+
+    /**
+     * As {@link #nextTokenLogProbs(TokenBatch)}, with every layer's projections computed by
+     * {@code projections.apply(l)} (a model with adapters, evaluated without building their gradients).
+     */
+    public float[][] nextTokenLogProbs(TokenBatch batch, IntFunction<Projection> projections) {
         float[][] result = new float[batch.batchSize()][];
         try (NDManager scope = NDManager.newBaseManager(device(), "PyTorch")) {
-            NDArray x = residualStream(batch, scope, ResidualObserver.NONE); // [B, S, H]
+            NDArray x = residualStream(batch, scope, ResidualObserver.NONE, projections); // [B, S, H]
             for (int row = 0; row < batch.batchSize(); row++) {
                 int predicted = batch.length(row) - 1;
                 if (predicted == 0) {
@@ -256,6 +264,15 @@ public final class LlamaModel implements AutoCloseable {
      * @return x^(l) [B, S, H] for the last boundary l reached, owned by {@code scope}
      */
     private NDArray residualStream(TokenBatch batch, NDManager scope, ResidualObserver observer) {
+        return residualStream(batch, scope, observer, l -> Projection.PLAIN);
+    }
+
+    /**
+     * @param projections layer l's projections; where it gives {@link Projection#PLAIN} the layer runs its faster
+     *     in-place inference path
+     */
+    private NDArray residualStream(TokenBatch batch, NDManager scope, ResidualObserver observer,
+            IntFunction<Projection> projections) {
         NDArray x = embed(batch, scope);                                  // [B, S, H]
         if (!observer.observe(0, x, batch)) {
             return x;
@@ -266,7 +283,10 @@ public final class LlamaModel implements AutoCloseable {
             NDArray mask = inputs.mask(layer);                            // [1, 1, S, S]
             try (NDManager layerScope = scope.newSubManager()) {
                 x.attach(layerScope);                                     // x^(l) dies with this scope
-                NDArray next = layer.forward(x, inputs.rotary(), mask);   // [B, S, H], temporaries in layerScope
+                Projection projection = projections.apply(l);
+                NDArray next = projection == Projection.PLAIN             // [B, S, H], temporaries in layerScope
+                        ? layer.forward(x, inputs.rotary(), mask)
+                        : layer.forwardForTraining(x, inputs.rotary(), mask, projection);
                 next.attach(scope);                                       // x^(l+1) lives on
                 x = next;
             }
