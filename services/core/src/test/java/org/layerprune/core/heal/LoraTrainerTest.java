@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.layerprune.core.data.JsonlDataset;
 import org.layerprune.core.data.Sequence;
+import org.layerprune.core.eval.EvalProgress;
+import org.layerprune.core.eval.LossEvaluation;
 import org.layerprune.core.model.Linear;
 import org.layerprune.core.model.LlamaModel;
 import org.layerprune.core.model.Projection;
@@ -83,6 +85,64 @@ class LoraTrainerTest {
             LoraTrainer.StepResult second = trainer.step(calib.subList(BATCH, 2 * BATCH));
             assertTrue(second.gradNormA() > 0, "A's gradient is still zero once B has moved");
         }
+    }
+
+    /**
+     * Autograd's dL/dA and dL/dB against central finite differences of the loss, on the largest gradient entries of
+     * an attention and an MLP module, with random nonzero factors (so A's gradient is not zero) and no dropout.
+     */
+    @Test
+    void gradientsMatchFiniteDifferencesOfTheLoss() {
+        LoraConfig lora = new LoraConfig(4, 8, 0.0, List.of("q_proj", "down_proj"));
+        List<int[]> batch = List.of(Arrays.copyOf(calib.get(5), 40), Arrays.copyOf(calib.get(6), 25));
+        try (LoraTrainer trainer = new LoraTrainer(model, lora, new LearningRateSchedule(1e-2, 0, 30), 3)) {
+            LoraWeights start = LoraFixtures.randomWeights(model.config(), lora, 9, 0.1);
+            trainer.restore(new LoraTrainer.State(0, start, trainer.state().optimizer()));
+            List<float[]> grads = trainer.gradients(List.of(batch));
+            double eps = 1e-2;
+            int checked = 0;
+            for (int param = 0; param < grads.size(); param += 3) { // layer 0 q_proj A, layer 0 down_proj B, ...
+                float[] grad = grads.get(param);
+                int at = argMaxAbs(grad);
+                double plus = lossWith(trainer, start, param, at, eps, batch);
+                double minus = lossWith(trainer, start, param, at, -eps, batch);
+                double numeric = (plus - minus) / (2 * eps);
+                assertEquals(grad[at], numeric, 0.02 * Math.abs(grad[at]) + 1e-3, "parameter " + param + "[" + at
+                        + "]");
+                checked++;
+            }
+            assertTrue(checked >= 4, "checked " + checked);
+        }
+    }
+
+    /** The batch's mean loss with entry {@code at} of parameter {@code param} (A, B, A, B, ...) moved by delta. */
+    private static double lossWith(LoraTrainer trainer, LoraWeights start, int param, int at, double delta,
+            List<int[]> batch) {
+        List<LoraPair> pairs = new ArrayList<>();
+        for (int i = 0; i < start.pairs().size(); i++) {
+            LoraPair p = start.pairs().get(i);
+            float[] a = p.a().clone();
+            float[] b = p.b().clone();
+            if (param == 2 * i) {
+                a[at] += (float) delta;
+            } else if (param == 2 * i + 1) {
+                b[at] += (float) delta;
+            }
+            pairs.add(new LoraPair(p.layer(), p.module(), a, b, p.in(), p.out()));
+        }
+        trainer.restore(new LoraTrainer.State(0, new LoraWeights(pairs), trainer.state().optimizer()));
+        return LossEvaluation.run(trainer::nextTokenLogProbs, model.config().vocabSize(), batch, batch.size(),
+                EvalProgress.NONE, () -> false).loss();
+    }
+
+    private static int argMaxAbs(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (Math.abs(values[i]) > Math.abs(values[best])) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     @Test
