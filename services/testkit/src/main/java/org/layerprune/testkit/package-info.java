@@ -1,0 +1,5 @@
+/**
+ * A real Kafka broker for tests (in-JVM KRaft by default, Testcontainers' Kafka where Docker runs) and the Quarkus
+ * test resource that points a service at it.
+ */
+package org.layerprune.testkit;
