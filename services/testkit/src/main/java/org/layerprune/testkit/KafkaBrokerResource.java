@@ -11,6 +11,11 @@ import java.util.Map;
  * them, and turns Quarkus' Dev Services for Kafka off (they need Docker). Topics that must exist before the
  * application starts (Kafka Streams waits for its input topics) are named with init args, e.g.
  * {@code initArgs = {@ResourceArg(name = "topics", value = "a,b"), @ResourceArg(name = "partitions", value = "3")}}.
+ *
+ * <p>A service's {@code application.properties} should also say {@code %test.quarkus.kafka.devservices.enabled=false}:
+ * Dev Services are decided while Quarkus builds the application, before this resource starts, and would otherwise
+ * probe for Docker (an ERROR line and a second lost). It should hold the {@code kafka}, {@code org.apache.kafka} and
+ * {@code state.change.logger} categories at WARN under {@code %test.}: the broker in the test JVM is verbose.
  */
 public final class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
