@@ -27,10 +27,6 @@ public record HealSettings(LoraConfig lora, Quantization quantization, int steps
         int seqLen, double learningRate, int warmupSteps, long seed, int evalEvery, int checkpointEvery,
         int evalBatchSize) {
 
-    /** The paper's healing run: 5000 updates of 16 rows of 2048 tokens, peak 3e-4 after 100 warmup updates. */
-    public static final HealSettings PAPER = new HealSettings(LoraConfig.paperDefaults(), Quantization.NF4, 5000, 16,
-            4, 2048, 3e-4, 100, 42, 250, 100, 4);
-
     public HealSettings {
         Objects.requireNonNull(lora, "lora");
         Objects.requireNonNull(quantization, "quantization");
