@@ -110,7 +110,7 @@ final class HealCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         HealSettings settings = new HealSettings(new LoraConfig(rank, alpha == null ? rank : alpha, dropout, targets),
-                quantization(), steps, batchSize, microBatchSize, seqLen, lr, warmup, seed, evalEvery, checkpointEvery,
+                quantization(quant), steps, batchSize, microBatchSize, seqLen, lr, warmup, seed, evalEvery, checkpointEvery,
                 evalBatchSize);
         PrintWriter err = spec.commandLine().getErr();
         Optional<Tokenizer> tokenizer = Tokenizer.fromCheckpoint(options.model);
@@ -130,7 +130,8 @@ final class HealCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Quantization quantization() {
+    /** {@code --quant}'s value as the trainer's setting. */
+    static Quantization quantization(String quant) {
         return switch (quant) {
             case "nf4" -> Quantization.NF4;
             case "none" -> Quantization.NONE;

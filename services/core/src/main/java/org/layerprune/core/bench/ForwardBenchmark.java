@@ -2,7 +2,6 @@ package org.layerprune.core.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -69,22 +68,17 @@ public final class ForwardBenchmark {
     /** @param progress told after each round, e.g. "forward 2/3: 1.84 s" */
     public static Result run(LlamaModel model, Settings settings, Consumer<String> progress) {
         LlamaConfig c = model.config();
-        TokenBatch batch = randomBatch(c.vocabSize(), settings);
-        long m = (long) settings.batch() * settings.seq();
-        long k = c.hiddenSize();
-        long n = c.intermediateSize();
+        TokenBatch batch = TokenBatch.of(randomRows(c.vocabSize(), settings.batch(), settings.seq(), settings.seed()));
+        double flops = FlopCount.forward(c, settings.batch(), settings.seq());
         List<Double> forward = new ArrayList<>();
         List<Double> matmul = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager(model.device(), "PyTorch")) {
-            NDArray a = manager.randomNormal(new Shape(m, k));
-            NDArray b = manager.randomNormal(new Shape(k, n));
+        try (MatmulBaseline baseline = new MatmulBaseline(model, settings.batch(), settings.seq())) {
             // As many products per round as make up one forward pass's FLOPs: comparable durations.
-            int repeats = (int) Math.max(1, Math.round(FlopCount.forward(c, settings.batch(), settings.seq())
-                    / FlopCount.matmul(m, k, n)));
+            int repeats = baseline.repeatsFor(flops);
             for (int round = 0; round < settings.warmup() + settings.iterations(); round++) {
                 boolean timed = round >= settings.warmup();
                 double f = timeForward(model, batch);
-                double p = timeMatmul(a, b, repeats);
+                double p = baseline.secondsPerProduct(repeats);
                 if (timed) {
                     forward.add(f);
                     matmul.add(p);
@@ -92,41 +86,29 @@ public final class ForwardBenchmark {
                 progress.accept(String.format("%s %d: forward %.3f s, matmul %.4f s",
                         timed ? "round" : "warmup", round + 1, f, p));
             }
+            return new Result(settings.batch(), settings.seq(), (long) settings.batch() * settings.seq(),
+                    median(forward), flops, median(matmul), baseline.flops(), baseline.shape());
         }
-        return new Result(settings.batch(), settings.seq(), m, median(forward),
-                FlopCount.forward(c, settings.batch(), settings.seq()), median(matmul),
-                FlopCount.matmul(m, k, n), new long[] {m, k, n});
     }
 
-    private static TokenBatch randomBatch(int vocab, Settings s) {
-        SplittableRandom random = new SplittableRandom(s.seed());
+    /** {@code batch} rows of {@code seq} ids drawn uniformly from the vocabulary with {@code seed}. */
+    static List<int[]> randomRows(int vocab, int batch, int seq, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         List<int[]> rows = new ArrayList<>();
-        for (int r = 0; r < s.batch(); r++) {
-            rows.add(random.ints(s.seq(), 0, vocab).toArray());
+        for (int r = 0; r < batch; r++) {
+            rows.add(random.ints(seq, 0, vocab).toArray());
         }
-        return TokenBatch.of(rows);
+        return rows;
     }
 
-    private static double timeForward(LlamaModel model, TokenBatch batch) {
+    /** Seconds of one forward pass with logits for every position, no graph. */
+    static double timeForward(LlamaModel model, TokenBatch batch) {
         try (NDManager out = NDManager.newBaseManager(model.device(), "PyTorch")) {
             long start = System.nanoTime();
             NDArray logits = model.logits(batch, out);
             logits.getFloat(0, 0, 0); // forces completion on asynchronous devices
             return (System.nanoTime() - start) / 1e9;
         }
-    }
-
-    /** @return seconds per product, over {@code repeats} products */
-    private static double timeMatmul(NDArray a, NDArray b, int repeats) {
-        long start = System.nanoTime();
-        for (int i = 0; i < repeats; i++) {
-            try (NDManager scope = a.getManager().newSubManager()) {
-                NDArray product = a.matMul(b);
-                product.attach(scope);
-                product.getFloat(0, 0); // forces completion on asynchronous devices
-            }
-        }
-        return (System.nanoTime() - start) / 1e9 / repeats;
     }
 
     static double median(List<Double> values) {

@@ -1,9 +1,7 @@
 package org.layerprune.core.bench;
 
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.layerprune.core.model.LlamaModel;
 import org.layerprune.core.model.TokenBatch;
@@ -46,11 +44,7 @@ public final class ProbeBenchmark {
     }
 
     public static Result run(LlamaModel model, ForwardBenchmark.Settings s, Consumer<String> progress) {
-        SplittableRandom random = new SplittableRandom(s.seed());
-        List<int[]> rows = new ArrayList<>();
-        for (int r = 0; r < s.batch(); r++) {
-            rows.add(random.ints(s.seq(), 0, model.config().vocabSize()).toArray());
-        }
+        List<int[]> rows = ForwardBenchmark.randomRows(model.config().vocabSize(), s.batch(), s.seq(), s.seed());
         TokenBatch batch = TokenBatch.of(rows);
         List<Double> probe = new ArrayList<>();
         List<Double> forward = new ArrayList<>();
@@ -58,11 +52,7 @@ public final class ProbeBenchmark {
             long start = System.nanoTime();
             Probe.run(model, rows, s.batch(), PairMetric.ANGULAR_LAST_TOKEN, "", ProbeProgress.NONE);
             double p = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            try (NDManager out = NDManager.newBaseManager(model.device(), "PyTorch")) {
-                model.logits(batch, out).getFloat(0, 0, 0);
-            }
-            double f = (System.nanoTime() - start) / 1e9;
+            double f = ForwardBenchmark.timeForward(model, batch);
             boolean timed = round >= s.warmup();
             if (timed) {
                 probe.add(p);

@@ -88,6 +88,8 @@ public final class LoraTrainer implements AutoCloseable {
     private final List<Map<String, Nf4Tensor>> quantized; // per layer, module -> NF4 weight, filled on first use
     private long steps;
     private int microBatch; // index of the micro-batch being run, for its dropout masks
+    private StepTimes.Clock clock = new StepTimes.Clock(); // the running update's pieces
+    private StepTimes lastStepTimes = StepTimes.NONE;
 
     /**
      * @param seed draws A, and with the step, layer and module seeds every dropout mask, so two trainers with the
@@ -171,8 +173,10 @@ public final class LoraTrainer implements AutoCloseable {
      */
     public StepResult stepAccumulated(List<List<int[]>> microBatches) {
         double lr = schedule.lr(steps);
+        clock = new StepTimes.Clock();
         try (NDManager scope = manager.newSubManager()) {
             double loss = backward(microBatches, scope);
+            long optimizerStart = System.nanoTime();
             // Gradients: handles on A's and B's grad tensors (shared storage), closed with the scope.
             List<NDArray> grads = new ArrayList<>();
             double sumA = 0;
@@ -195,6 +199,8 @@ public final class LoraTrainer implements AutoCloseable {
             }
             optimizer.update(grads, lr);
             grads.forEach(grad -> grad.subi(grad)); // zero for the next backward, which would otherwise add to it
+            clock.optimizer += System.nanoTime() - optimizerStart;
+            lastStepTimes = clock.times();
             steps++;
             return new StepResult(loss, norm, Math.sqrt(sumA), Math.sqrt(sumB), lr);
         }
@@ -221,9 +227,15 @@ public final class LoraTrainer implements AutoCloseable {
             TokenBatch batch = batches.get(m);
             try (NDManager micro = scope.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                long start = System.nanoTime();
                 NDArray logits = model.logitsForTraining(batch, micro, this::projection); // [B, S, V]
+                long forwardEnd = System.nanoTime();
                 NDArray lossArray = nextTokenLoss(logits, batch, micro, tokens);         // []
+                long lossEnd = System.nanoTime();
                 collector.backward(lossArray);
+                clock.forward += forwardEnd - start;
+                clock.loss += lossEnd - forwardEnd;
+                clock.backward += System.nanoTime() - lossEnd;
                 loss += lossArray.getFloat();
             }
         }
@@ -250,6 +262,11 @@ public final class LoraTrainer implements AutoCloseable {
             }
             return grads;
         }
+    }
+
+    /** Where the last {@link #stepAccumulated} spent its time; {@link StepTimes#NONE} before the first. */
+    public StepTimes lastStepTimes() {
+        return lastStepTimes;
     }
 
     /** Optimizer updates made so far. */
@@ -365,10 +382,12 @@ public final class LoraTrainer implements AutoCloseable {
     private NDArray nf4Forward(int layer, String module, org.layerprune.core.model.Linear linear, NDArray x) {
         Nf4Tensor weight = quantized.get(layer).computeIfAbsent(module, m -> Nf4Tensor.quantize(
                 linear.weight().toFloatArray(), linear.weight().getShape().getShape())); // float32 weights
+        long start = System.nanoTime();
         ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(weight.size(), 4))
                 .order(ByteOrder.nativeOrder());
         weight.dequantizeInto(bytes.asFloatBuffer());
         NDArray dequantized = ownedCopy(bytes, new Shape(weight.shape()), x.getManager()); // [out, in]
+        clock.dequantize += System.nanoTime() - start;
         return ai.djl.nn.core.Linear.linear(x, dequantized, linear.bias()).singletonOrThrow();
     }
 
@@ -402,6 +421,7 @@ public final class LoraTrainer implements AutoCloseable {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("dropout input of " + size + " values does not fit a Java array");
         }
+        long start = System.nanoTime();
         SplittableRandom random = new SplittableRandom(maskSeed(seed, steps, microBatch, layer,
                 LoraConfig.moduleOrder(module)));
         float kept = (float) (1.0 / (1.0 - p));
@@ -410,7 +430,9 @@ public final class LoraTrainer implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             mask.put(i, random.nextDouble() >= p ? kept : 0f);
         }
-        return x.mul(ownedCopy(bytes, x.getShape(), x.getManager()));
+        NDArray owned = ownedCopy(bytes, x.getShape(), x.getManager());
+        clock.dropoutMasks += System.nanoTime() - start;
+        return x.mul(owned);
     }
 
     /** Seed of one dropout mask: the trainer's seed mixed with the step, micro-batch, layer and module (0..6). */
@@ -487,7 +509,7 @@ public final class LoraTrainer implements AutoCloseable {
     }
 
     /** [out, in] of {@code module}'s weight in a model of config {@code c}. */
-    static int[] shape(LlamaConfig c, String module) {
+    public static int[] shape(LlamaConfig c, String module) {
         return switch (module) {
             case "q_proj" -> new int[] {c.queryWidth(), c.hiddenSize()};
             case "k_proj", "v_proj" -> new int[] {c.keyValueWidth(), c.hiddenSize()};
