@@ -86,6 +86,7 @@ public final class LoraTrainer implements AutoCloseable {
     private final long seed;
     private final Quantization quantization;
     private final List<Map<String, Nf4Tensor>> quantized; // per layer, module -> NF4 weight, filled on first use
+    private ByteBuffer scratch; // see scratch(int)
     private long steps;
     private int microBatch; // index of the micro-batch being run, for its dropout masks
     private StepTimes.Clock clock = new StepTimes.Clock(); // the running update's pieces
@@ -383,12 +384,24 @@ public final class LoraTrainer implements AutoCloseable {
         Nf4Tensor weight = quantized.get(layer).computeIfAbsent(module, m -> Nf4Tensor.quantize(
                 linear.weight().toFloatArray(), linear.weight().getShape().getShape())); // float32 weights
         long start = System.nanoTime();
-        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.multiplyExact(weight.size(), 4))
-                .order(ByteOrder.nativeOrder());
+        ByteBuffer bytes = scratch(weight.size());
         weight.dequantizeInto(bytes.asFloatBuffer());
         NDArray dequantized = ownedCopy(bytes, new Shape(weight.shape()), x.getManager()); // [out, in]
         clock.dequantize += System.nanoTime() - start;
         return ai.djl.nn.core.Linear.linear(x, dequantized, linear.bias()).singletonOrThrow();
+    }
+
+    /**
+     * The trainer's one staging buffer for arrays drawn or decoded in Java, {@code floats} long, grown when needed.
+     * One buffer, reused, because a direct buffer per mask or weight is only freed when the garbage collector runs,
+     * which a training loop with a quiet heap rarely makes it do: its native memory piled up by gigabytes.
+     * {@link #ownedCopy} copies out of it at once, so the next use may overwrite it.
+     */
+    private ByteBuffer scratch(int floats) {
+        if (scratch == null || scratch.capacity() < Math.multiplyExact(floats, 4)) {
+            scratch = ByteBuffer.allocateDirect(Math.multiplyExact(floats, 4)).order(ByteOrder.nativeOrder());
+        }
+        return scratch.clear().limit(floats * 4).slice().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -425,7 +438,7 @@ public final class LoraTrainer implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(maskSeed(seed, steps, microBatch, layer,
                 LoraConfig.moduleOrder(module)));
         float kept = (float) (1.0 / (1.0 - p));
-        ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(size * 4)).order(ByteOrder.nativeOrder());
+        ByteBuffer bytes = scratch((int) size);
         FloatBuffer mask = bytes.asFloatBuffer();
         for (int i = 0; i < size; i++) {
             mask.put(i, random.nextDouble() >= p ? kept : 0f);
