@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -96,11 +97,19 @@ public final class EventClient implements AutoCloseable {
         }
     }
 
-    /** {@link #await} for events of {@code type} with the key {@code key}, read back. */
+    /** {@link #await} for the events of {@code type} that {@code match}, read back; unreadable records never match. */
     public <E extends Event> List<E> awaitEvents(EventType<E> type, Predicate<E> match, int count, Duration timeout) {
-        EventDeserializer<E> reader = new EventDeserializer<>(type);
-        return await(type.name(), r -> match.test(reader.deserialize(type.name(), r.value())), count, timeout)
-                .stream().map(r -> reader.deserialize(type.name(), r.value())).toList();
+        return await(type.name(), r -> read(type, r).filter(match).isPresent(), count, timeout).stream()
+                .map(r -> read(type, r).orElseThrow()).toList();
+    }
+
+    /** The event in {@code record}, when it holds one of {@code type}. */
+    public static <E extends Event> Optional<E> read(EventType<E> type, ConsumerRecord<String, byte[]> record) {
+        try {
+            return Optional.ofNullable(new EventDeserializer<>(type).deserialize(record.topic(), record.value()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The last value of header {@code name}, as text; null when absent. */
