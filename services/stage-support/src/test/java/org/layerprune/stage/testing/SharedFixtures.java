@@ -27,6 +27,9 @@ import org.layerprune.contracts.events.ModelSource;
 import org.layerprune.contracts.events.ProbeMetric;
 import org.layerprune.contracts.events.PruneStrategy;
 import org.layerprune.contracts.events.Quantization;
+import org.layerprune.contracts.events.SimilarityProbed;
+import org.layerprune.core.checkpoint.Checkpoint;
+import org.layerprune.core.checkpoint.CheckpointHash;
 
 /**
  * The stories260K fixtures (../shared beside the checkout, or $LAYERPRUNE_SHARED) copied into a service's artifact
@@ -78,6 +81,26 @@ public final class SharedFixtures {
     /** {@link #request} of the stories260K model under the artifact root. */
     public static ExperimentRequested request(String experimentId, BlockSizes blockSizes) {
         return request(experimentId, new ArtifactModel(MODEL), blockSizes);
+    }
+
+    /**
+     * What the probe service emits for stories260K: {@code modelHash} is the fixture's CheckpointHash (the pruner checks
+     * it), the distances are made up, with l*(n) = 1 for every n.
+     */
+    public static SimilarityProbed probed(String experimentId, String modelHash, PruneStrategy strategy,
+            List<Integer> blockSizes) {
+        List<List<Double>> distances = List.of(List.of(0.30, 0.10, 0.12, 0.20, 0.50),
+                List.of(0.35, 0.15, 0.25, 0.55), List.of(0.40, 0.20, 0.60), List.of(0.45, 0.30));
+        return new SimilarityProbed(Event.SCHEMA_VERSION, experimentId, Instant.now(), MODEL, modelHash, 5,
+                ProbeMetric.DEFAULT, distances, List.of(1, 1, 1, 1), 16, 1024, blockSizes, strategy, 1.0, heal(),
+                evalTasks());
+    }
+
+    /** The CheckpointHash of the stories260K model installed under {@code root}. */
+    public static String modelHash(Path root) {
+        try (Checkpoint checkpoint = Checkpoint.open(root.resolve(MODEL.path()))) {
+            return CheckpointHash.of(checkpoint);
+        }
     }
 
     public static HealSettings heal() {
