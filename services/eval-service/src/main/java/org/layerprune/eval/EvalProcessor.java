@@ -1,6 +1,7 @@
 package org.layerprune.eval;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,7 @@ import org.layerprune.stage.Stage;
  * variants.evaluated per variant with the scores of every task its experiment asked for, each variant once: the
  * output is {@code experiments/<id>/variants/<variantId>/eval/}. Records that cannot be read go to eval-service.dlq.
  */
+@Startup // meters on /q/metrics from the start, and a bad artifact root or device fails the start
 @ApplicationScoped
 public class EvalProcessor {
 

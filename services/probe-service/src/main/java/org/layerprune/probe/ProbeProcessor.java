@@ -1,6 +1,7 @@
 package org.layerprune.probe;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import org.layerprune.stage.Stage;
  * distance matrix and l*(n), or stage.failed. The probe's output is {@code experiments/<id>/probe/} under the artifact
  * root; a request delivered again re-emits it. Records that cannot be read go to probe-service.dlq (configuration).
  */
+@Startup // meters on /q/metrics from the start, and a bad artifact root or device fails the start
 @ApplicationScoped
 public class ProbeProcessor {
 

@@ -1,6 +1,7 @@
 package org.layerprune.prune;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import org.layerprune.stage.StageOutputs;
  * artifact root, and a probe delivered again re-emits the variants whose checkpoints are still whole. A variant that
  * fails becomes stage.failed and the others go on. Records that cannot be read go to prune-service.dlq.
  */
+@Startup // meters on /q/metrics from the start, and a bad artifact root or device fails the start
 @ApplicationScoped
 public class PruneProcessor {
 
