@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import org.layerprune.core.model.LlamaConfig;
 import org.layerprune.core.model.LlamaModel;
 import org.layerprune.core.model.Projection;
+import org.layerprune.core.model.Scalars;
 import org.layerprune.core.model.TokenBatch;
 
 /**
@@ -375,7 +376,7 @@ public final class LoraTrainer implements AutoCloseable {
             NDArray dropped = training ? dropout(x, layer, module) : x;                            // [..., in]
             NDArray down = ai.djl.nn.core.Linear.linear(dropped, f.a(), null).singletonOrThrow();   // [..., r]
             NDArray up = ai.djl.nn.core.Linear.linear(down, f.b(), null).singletonOrThrow();        // [..., out]
-            return base.add(up.mul(scale));
+            return base.add(up.mul(Scalars.like(up, scale)));
         };
     }
 
@@ -500,7 +501,8 @@ public final class LoraTrainer implements AutoCloseable {
         NDArray logProbs = logits.get(new NDIndex(":, :{}, :", s - 1)).logSoftmax(2);     // [B, S-1, V], float32
         NDArray index = scope.create(targets, new Shape(rows, s - 1, 1));                 // [B, S-1, 1]
         NDArray mask = scope.create(weights, new Shape(rows, s - 1, 1));                  // [B, S-1, 1]
-        return logProbs.gather(index, 2).mul(mask).sum().neg().div(divisor);               // []
+        NDArray sum = logProbs.gather(index, 2).mul(mask).sum().neg();                    // []
+        return sum.div(Scalars.like(sum, divisor));
     }
 
     private static double squaredNorm(NDArray grad) {

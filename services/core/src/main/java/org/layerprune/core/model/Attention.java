@@ -39,9 +39,8 @@ public record Attention(Linear qProj, Linear kProj, Linear vProj, Linear oProj, 
         k = repeatKv(Rope.apply(k, rope.cos(), rope.sin()), numHeads / numKvHeads); // [B, N, S, D]
         v = repeatKv(v, numHeads / numKvHeads);                                      // [B, N, S, D]
         // Scaled and masked in place: the [B, N, S, S] scores are the largest temporaries of the pass.
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))       // [B, N, S, D] x [B, N, D, S]
-                .muli(1.0 / Math.sqrt(headDim))                  // -> [B, N, S, S]
-                .addi(mask);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));      // [B, N, S, D] x [B, N, D, S] -> [B, N, S, S]
+        scores.muli(Scalars.like(scores, 1.0 / Math.sqrt(headDim))).addi(mask); // the scale as training keeps it
         NDArray probs = scores.softmax(3);                       // [B, N, S, S], float32
         NDArray context = probs.matMul(v)                        // [B, N, S, D]
                 .transpose(0, 2, 1, 3)                           // [B, S, N, D]

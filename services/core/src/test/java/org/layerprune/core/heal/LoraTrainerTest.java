@@ -178,6 +178,42 @@ class LoraTrainerTest {
         before.forEach((uid, bytes) -> assertArrayEquals(bytes, after.get(uid), uid));
     }
 
+    /**
+     * Garbage collections during training change nothing: an array the engine keeps for the backward pass must not
+     * live in memory the collector can free (DJL's {@code mul(Number)} wraps the number in a Java buffer and closes it
+     * at once; a collection in between freed the buffer under autograd, and gradients came out different or NaN).
+     */
+    @Test
+    void collectionsDuringTrainingChangeNothing() throws InterruptedException {
+        LoraConfig lora = new LoraConfig(8, 16, 0.05, List.of("q_proj", "v_proj", "gate_proj", "up_proj",
+                "down_proj"));
+        LoraWeights quiet = train(lora, 3, 6);
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread collector = new Thread(() -> {
+            while (running.get()) {
+                System.gc();
+                byte[][] churn = new byte[64][];
+                for (int i = 0; i < churn.length; i++) {
+                    churn[i] = new byte[4096]; // native memory freed by the collection gets reused
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        collector.start();
+        LoraWeights collected;
+        try {
+            collected = train(lora, 3, 6);
+        } finally {
+            running.set(false);
+            collector.join();
+        }
+        assertEquals(quiet, collected);
+    }
+
     @Test
     void sameSeedSameFactorsOtherSeedOtherFactors() {
         LoraConfig lora = new LoraConfig(8, 16, 0.1, List.of("q_proj", "v_proj", "gate_proj", "up_proj",
