@@ -19,6 +19,8 @@ import org.layerprune.contracts.events.VariantId;
  *                                                                baseline, which is the source model)
  * experiments/&lt;experimentId&gt;/variants/&lt;variantId&gt;/&lt;stage&gt;/     the stage's event and files about the variant, e.g.
  *                                                                prune/variants.pruned.json, eval/variants.evaluated.json
+ * experiments/&lt;experimentId&gt;/variants/&lt;healedId&gt;/heal/       core's Healer run (checkpoints/, adapter/, merged/,
+ *                                                                heal.json) and record/variants.healed.json
  * </pre>
  */
 public final class ArtifactRoot {
@@ -95,6 +97,25 @@ public final class ArtifactRoot {
     /** What {@code stage} wrote about the variant: its event and any small files beside it. */
     public Path stageDir(VariantId variant, PipelineStage stage) {
         return variantDir(variant).resolve(stage.wireName());
+    }
+
+    /**
+     * Where a healed variant is made: core's Healer owns this directory (resumable {@code checkpoints/}, the training
+     * log, {@code adapter/}, {@code merged/}, {@code heal.json}), so that whichever worker holds the variant next
+     * resumes from the same checkpoints.
+     *
+     * @param healed a variant id of stage healed
+     */
+    public Path healDir(VariantId healed) {
+        return stageDir(healed, PipelineStage.HEAL);
+    }
+
+    /**
+     * The heal stage's once-only record (variants.healed.json, manifest.json), inside {@link #healDir} and apart from
+     * what Healer writes there, since a record directory is replaced whole.
+     */
+    public Path healRecordDir(VariantId healed) {
+        return healDir(healed).resolve("record");
     }
 
     /** {@code text} with the root's absolute path taken out of it, so that messages in events name refs. */

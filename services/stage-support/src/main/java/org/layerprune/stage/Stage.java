@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -18,7 +19,8 @@ import org.layerprune.contracts.events.VariantId;
  * One stage of the pipeline as its service runs it: each unit of work (a probe, one variant's prune, one variant's
  * evaluation) is done at most once ({@link StageOutputs}), timed and counted ({@link StageMetrics}), and emitted
  * with its key and CloudEvents headers; whatever it throws becomes a {@code stage.failed} event ({@link Failures})
- * and the service goes on with the next.
+ * and the service goes on with the next, except a {@link CancellationException}: work handed back unfinished (the
+ * heal stage on a rebalance or shutdown) is neither emitted nor failed, and the caller leaves its record unacknowledged.
  */
 public final class Stage {
 
@@ -55,6 +57,7 @@ public final class Stage {
      * @param variant the variant the work is about, if any: named in stage.failed
      * @param intact whether a recorded event may still be re-emitted (e.g. its checkpoint is whole)
      * @return the event emitted; empty when the work failed and stage.failed was emitted instead
+     * @throws CancellationException when {@code work} was cancelled: nothing is emitted (outcome cancelled)
      */
     public <E extends Event> Optional<E> run(Event input, Optional<VariantId> variant, Path output, EventType<E> type,
             Predicate<E> intact, Supplier<StageOutputs.Output<E>> work, Consumer<Message<E>> emit) {
@@ -62,6 +65,9 @@ public final class Stage {
             StageOutputs.Result<E> result;
             try {
                 result = outputs.once(output, type, intact, work);
+            } catch (CancellationException e) {
+                run.outcome(StageMetrics.Outcome.CANCELLED);
+                throw e; // not a failure: the work stopped where a later delivery resumes it
             } catch (Exception | OutOfMemoryError e) {
                 StageFailed failed = Failures.of(e, stage, input, variant, root);
                 LOG.log(Level.WARNING, stage.wireName() + " failed for " + variant.map(Object::toString)

@@ -34,7 +34,9 @@ public final class StageMetrics {
         /** Found complete from an earlier delivery and emitted again. */
         REUSED,
         /** Emitted as stage.failed. */
-        FAILED;
+        FAILED,
+        /** Given up unfinished and not emitted (a rebalance or shutdown), for a later delivery to resume. */
+        CANCELLED;
 
         /** The tag value. */
         public String tag() {

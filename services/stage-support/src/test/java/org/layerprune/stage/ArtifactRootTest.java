@@ -57,6 +57,10 @@ class ArtifactRootTest {
                 root.ref(root.checkpointDir(variant)));
         assertEquals(ArtifactRef.of("experiments/demo/variants/demo-n2-pruned/eval"),
                 root.ref(root.stageDir(variant, PipelineStage.EVAL)));
+        assertEquals(ArtifactRef.of("experiments/demo/variants/demo-n2-healed/heal"),
+                root.ref(root.healDir(variant.healed())));
+        assertEquals(ArtifactRef.of("experiments/demo/variants/demo-n2-healed/heal/record"),
+                root.ref(root.healRecordDir(variant.healed())));
     }
 
     @Test

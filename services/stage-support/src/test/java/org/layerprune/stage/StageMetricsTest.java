@@ -34,7 +34,7 @@ class StageMetricsTest {
     @Test
     void everyOutcomeIsRegisteredBeforeAnyWork() {
         assertEquals(0.0, count("failed"));
-        assertEquals(3, registry.get(StageMetrics.DURATION).timers().size());
+        assertEquals(4, registry.get(StageMetrics.DURATION).timers().size());
     }
 
     private double count(String outcome) {
