@@ -1,0 +1,143 @@
+package org.layerprune.heal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.layerprune.contracts.events.Event;
+import org.layerprune.contracts.events.HealProgress;
+import org.layerprune.contracts.events.HealSettings;
+import org.layerprune.contracts.events.LoraTarget;
+import org.layerprune.contracts.events.PruneStrategy;
+import org.layerprune.contracts.events.Quantization;
+import org.layerprune.contracts.events.VariantHealed;
+import org.layerprune.contracts.events.VariantId;
+import org.layerprune.contracts.events.VariantPruned;
+import org.layerprune.core.heal.HealResult;
+import org.layerprune.core.heal.Healer;
+import org.layerprune.core.prune.BlockSelection;
+import org.layerprune.core.prune.LayerPruner;
+import org.layerprune.core.prune.PruneReport;
+import org.layerprune.core.prune.Provenance;
+import org.layerprune.stage.ArtifactRoot;
+import org.layerprune.stage.testing.EventClient;
+import org.layerprune.stage.testing.SharedFixtures;
+import org.layerprune.testkit.EmbeddedKafkaBroker;
+
+/**
+ * Two heal-service processes (the packaged app) in one consumer group on a broker in this JVM: the one healing a
+ * variant is killed (SIGKILL, no chance to checkpoint or commit), and the other gets the record again once the group
+ * notices and resumes the heal from the last checkpoint in the shared artifact root.
+ */
+class HealWorkersIT {
+
+    private static final Duration WITHIN = Duration.ofMinutes(5);
+    private static final int STEPS = 300;
+
+    @Test
+    void anotherWorkerResumesTheVariantOfAKilledOne() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Path target = Path.of("target").toAbsolutePath();
+        ArtifactRoot root = new ArtifactRoot(target.resolve("it-artifact-root-" + run));
+        SharedFixtures.install(root.dir());
+        List<Worker> workers = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(target.resolve("it-kafka-" + run));
+                EventClient kafka = new EventClient(broker.bootstrapServers())) {
+            broker.createTopics(List.of("variants.pruned", "heal.progress", "variants.healed", "stage.failed",
+                    "heal-service.dlq"), 2);
+            for (String name : List.of("a", "b")) {
+                workers.add(Worker.start(name, broker.bootstrapServers(), root.dir(), target));
+            }
+            for (Worker worker : workers) {
+                worker.awaitLog(line -> line.contains("heal-service") && line.contains("started in"));
+            }
+            VariantPruned variant = pruned(root, SharedFixtures.experimentId("killed"));
+            VariantId healedId = variant.variantId().healed();
+            kafka.send(variant);
+
+            kafka.awaitEvents(HealProgress.TYPE, e -> e.variantId().equals(healedId) && e.step() >= 60, 1, WITHIN);
+            Worker healing = workers.stream().filter(w -> w.healing(variant.variantId())).findFirst().orElseThrow();
+            healing.process.destroyForcibly().waitFor(); // SIGKILL
+            Worker survivor = workers.stream().filter(w -> w != healing).findFirst().orElseThrow();
+
+            VariantHealed healed = kafka.awaitEvents(VariantHealed.TYPE, e -> e.variantId().equals(healedId), 1,
+                    WITHIN).get(0);
+            HealResult result = HealResult.read(root.healDir(healedId).resolve(Healer.RESULT_FILE));
+
+            assertEquals(STEPS, healed.steps());
+            assertTrue(result.resumedFrom() >= 60 && result.resumedFrom() % 20 == 0, "resumed from "
+                    + result.resumedFrom());
+            assertTrue(survivor.log().contains("healing " + variant.variantId() + " from update "
+                    + result.resumedFrom()), survivor.log());
+        } finally {
+            workers.forEach(worker -> worker.process.destroyForcibly());
+        }
+    }
+
+    /** stories260K with layers 1 and 2 removed, to heal long enough to checkpoint a few times (every 20 updates). */
+    private static VariantPruned pruned(ArtifactRoot root, String experimentId) {
+        VariantId id = VariantId.pruned(experimentId, 2);
+        PruneReport report = LayerPruner.prune(root.dir().resolve(SharedFixtures.MODEL.path()),
+                BlockSelection.of(1, 2, 5), Provenance.manual(), root.checkpointDir(id), false);
+        HealSettings heal = new HealSettings(SharedFixtures.CALIBRATION, SharedFixtures.EVAL, STEPS, 10, 1e-3, 4, 4.0,
+                0.05, Quantization.NF4, List.of(LoraTarget.GATE_PROJ, LoraTarget.UP_PROJ, LoraTarget.DOWN_PROJ), 4, 64,
+                7, 20);
+        return new VariantPruned(Event.SCHEMA_VERSION, experimentId, id, Instant.now(), 2, OptionalInt.of(1),
+                PruneStrategy.SIMILARITY, List.of(1, 2), 5, 3, root.ref(report.output()), report.outputHash(),
+                SharedFixtures.modelHash(root.dir()), report.parameters(), 0.1, heal, SharedFixtures.evalTasks());
+    }
+
+    /** One heal-service process, its console in a file. */
+    private record Worker(String name, Process process, Path logFile) {
+
+        static Worker start(String name, String bootstrapServers, Path root, Path target) throws IOException {
+            Path log = target.resolve("it-heal-service-" + name + "-" + UUID.randomUUID().toString().substring(0, 8)
+                    + ".log");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                    "-Dai.djl.pytorch.num_threads=1", "-Dquarkus.http.port=0",
+                    // notice a killed worker within seconds rather than the default 45 s
+                    "-Dmp.messaging.incoming.variants-pruned.session.timeout.ms=6000",
+                    "-Dmp.messaging.incoming.variants-pruned.heartbeat.interval.ms=1000",
+                    "-jar", System.getProperty("heal-service.jar", "target/quarkus-app/quarkus-run.jar"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+            builder.environment().put("LAYERPRUNE_ARTIFACT_ROOT", root.toString());
+            return new Worker(name, builder.start(), log);
+        }
+
+        String log() {
+            try {
+                return Files.readString(logFile);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Whether this worker holds {@code variant} now: it started (or resumed) the heal and has not let it go. */
+        boolean healing(VariantId variant) {
+            String log = log();
+            return process.isAlive() && log.lastIndexOf("healing " + variant + " from update")
+                    > log.lastIndexOf("cancelling the heal");
+        }
+
+        void awaitLog(Predicate<String> line) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (log().lines().noneMatch(line)) {
+                assertTrue(process.isAlive(), name + " exited: " + log());
+                assertTrue(System.nanoTime() < deadline, name + " did not start: " + log());
+                Thread.sleep(200);
+            }
+        }
+    }
+}
