@@ -36,8 +36,9 @@ import org.layerprune.testkit.EmbeddedKafkaBroker;
 
 /**
  * Two heal-service processes (the packaged app) in one consumer group on a broker in this JVM: the one healing a
- * variant is killed (SIGKILL, no chance to checkpoint or commit), and the other gets the record again once the group
- * notices and resumes the heal from the last checkpoint in the shared artifact root.
+ * variant is killed (SIGKILL, no chance to checkpoint or commit) or stopped (SIGTERM), and the other gets the
+ * unacknowledged record once the group notices and resumes the heal from the last checkpoint in the shared artifact
+ * root: a periodic one after a kill, the one written on the way out after a stop.
  */
 class HealWorkersIT {
 
@@ -46,6 +47,20 @@ class HealWorkersIT {
 
     @Test
     void anotherWorkerResumesTheVariantOfAKilledOne() throws Exception {
+        handOver(20, false);
+    }
+
+    /** A graceful stop (SIGTERM) checkpoints where the heal is, long before its next periodic checkpoint (100). */
+    @Test
+    void aWorkerThatStopsCheckpointsAndAnotherResumesFromThere() throws Exception {
+        handOver(100, true);
+    }
+
+    /**
+     * Starts two workers, sends one variant, and once it has made 60 updates stops the worker healing it: killed or
+     * gracefully; checks that the other finishes it from a checkpoint.
+     */
+    private static void handOver(int checkpointEvery, boolean graceful) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Path target = Path.of("target").toAbsolutePath();
         ArtifactRoot root = new ArtifactRoot(target.resolve("it-artifact-root-" + run));
@@ -61,13 +76,20 @@ class HealWorkersIT {
             for (Worker worker : workers) {
                 worker.awaitLog(line -> line.contains("heal-service") && line.contains("started in"));
             }
-            VariantPruned variant = pruned(root, SharedFixtures.experimentId("killed"));
+            VariantPruned variant = pruned(root, SharedFixtures.experimentId(graceful ? "stopped" : "killed"),
+                    checkpointEvery);
             VariantId healedId = variant.variantId().healed();
             kafka.send(variant);
 
             kafka.awaitEvents(HealProgress.TYPE, e -> e.variantId().equals(healedId) && e.step() >= 60, 1, WITHIN);
             Worker healing = workers.stream().filter(w -> w.healing(variant.variantId())).findFirst().orElseThrow();
-            healing.process.destroyForcibly().waitFor(); // SIGKILL
+            if (graceful) {
+                healing.process.destroy(); // SIGTERM: Quarkus shuts down, the heal checkpoints first
+                healing.process.waitFor();
+                assertTrue(healing.log().contains("cancelling the heal"), healing.log());
+            } else {
+                healing.process.destroyForcibly().waitFor(); // SIGKILL: no checkpoint, no commit
+            }
             Worker survivor = workers.stream().filter(w -> w != healing).findFirst().orElseThrow();
 
             VariantHealed healed = kafka.awaitEvents(VariantHealed.TYPE, e -> e.variantId().equals(healedId), 1,
@@ -75,8 +97,8 @@ class HealWorkersIT {
             HealResult result = HealResult.read(root.healDir(healedId).resolve(Healer.RESULT_FILE));
 
             assertEquals(STEPS, healed.steps());
-            assertTrue(result.resumedFrom() >= 60 && result.resumedFrom() % 20 == 0, "resumed from "
-                    + result.resumedFrom());
+            assertTrue(result.resumedFrom() >= 60 && (graceful || result.resumedFrom() % checkpointEvery == 0),
+                    "resumed from " + result.resumedFrom());
             assertTrue(survivor.log().contains("healing " + variant.variantId() + " from update "
                     + result.resumedFrom()), survivor.log());
         } finally {
@@ -84,14 +106,14 @@ class HealWorkersIT {
         }
     }
 
-    /** stories260K with layers 1 and 2 removed, to heal long enough to checkpoint a few times (every 20 updates). */
-    private static VariantPruned pruned(ArtifactRoot root, String experimentId) {
+    /** stories260K with layers 1 and 2 removed, healed for long enough to be stopped on the way. */
+    private static VariantPruned pruned(ArtifactRoot root, String experimentId, int checkpointEvery) {
         VariantId id = VariantId.pruned(experimentId, 2);
         PruneReport report = LayerPruner.prune(root.dir().resolve(SharedFixtures.MODEL.path()),
                 BlockSelection.of(1, 2, 5), Provenance.manual(), root.checkpointDir(id), false);
         HealSettings heal = new HealSettings(SharedFixtures.CALIBRATION, SharedFixtures.EVAL, STEPS, 10, 1e-3, 4, 4.0,
                 0.05, Quantization.NF4, List.of(LoraTarget.GATE_PROJ, LoraTarget.UP_PROJ, LoraTarget.DOWN_PROJ), 4, 64,
-                7, 20);
+                7, checkpointEvery);
         return new VariantPruned(Event.SCHEMA_VERSION, experimentId, id, Instant.now(), 2, OptionalInt.of(1),
                 PruneStrategy.SIMILARITY, List.of(1, 2), 5, 3, root.ref(report.output()), report.outputHash(),
                 SharedFixtures.modelHash(root.dir()), report.parameters(), 0.1, heal, SharedFixtures.evalTasks());
