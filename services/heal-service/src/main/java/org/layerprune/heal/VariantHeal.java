@@ -1,7 +1,6 @@
 package org.layerprune.heal;
 
 import ai.djl.Device;
-import ai.djl.pytorch.jni.JniUtils;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,9 +71,6 @@ final class VariantHeal {
                         HealData.validationSequences(evalData, tokenizer, seqLen, config.evalLimit()));
                 ProgressEvents listener = new ProgressEvents(variant.variantId(), config.progressEvery(),
                         (long) heal.batchSize() * seqLen, tokens, progress);
-                // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that loaded
-                // the engine (the CLI's main thread). Healer updates its factors in place, which needs it off.
-                JniUtils.setGradMode(false);
                 result = Healer.run(inputs, settings(heal), out, listener, cancelled);
             } finally {
                 tokenizer.ifPresent(Tokenizer::close);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -108,6 +109,7 @@ public final class LoraTrainer implements AutoCloseable {
      */
     public LoraTrainer(LlamaModel model, LoraConfig config, LearningRateSchedule schedule, long seed,
             Quantization quantization) {
+        recordNoGraph();
         this.model = model;
         this.quantization = quantization;
         List<Map<String, Nf4Tensor>> nf4 = new ArrayList<>();
@@ -174,6 +176,7 @@ public final class LoraTrainer implements AutoCloseable {
      * @return the union batch's loss before the update, the accumulated gradients' norms before clipping, the rate
      */
     public StepResult stepAccumulated(List<List<int[]>> microBatches) {
+        recordNoGraph(); // the collectors record the forward and backward; clipping and AdamW change leaves in place
         double lr = schedule.lr(steps);
         clock = new StepTimes.Clock();
         try (NDManager scope = manager.newSubManager()) {
@@ -249,6 +252,7 @@ public final class LoraTrainer implements AutoCloseable {
      * zeroed again): per adapted module in {@link #weights()}'s order, dL/dA then dL/dB, flattened.
      */
     List<float[]> gradients(List<List<int[]>> microBatches) {
+        recordNoGraph();
         try (NDManager scope = manager.newSubManager()) {
             backward(microBatches, scope);
             List<float[]> grads = new ArrayList<>();
@@ -304,6 +308,7 @@ public final class LoraTrainer implements AutoCloseable {
      * @throws IllegalArgumentException when the factors' layers, modules or shapes differ
      */
     public void restore(State state) {
+        recordNoGraph();
         LoraWeights saved = state.weights();
         for (int layer = 0; layer < layers.size(); layer++) {
             for (Map.Entry<String, Factors> e : layers.get(layer).entrySet()) {
@@ -336,6 +341,7 @@ public final class LoraTrainer implements AutoCloseable {
      * {@link Quantization#NF4}: what is scored is what {@link LoraMerge} writes, the model users ship.
      */
     public float[][] nextTokenLogProbs(TokenBatch batch) {
+        recordNoGraph();
         return model.nextTokenLogProbs(batch, layer -> projection(layer, false));
     }
 
@@ -447,6 +453,17 @@ public final class LoraTrainer implements AutoCloseable {
         NDArray owned = ownedCopy(bytes, x.getShape(), x.getManager());
         clock.dropoutMasks += System.nanoTime() - start;
         return x.mul(owned);
+    }
+
+    /**
+     * Turns autograd's recording off on the calling thread. PyTorch's grad mode is per thread and on by default; DJL
+     * turns it off only on the thread that loads the engine and when a gradient collector closes. On any other
+     * thread (a service's worker) an update of a factor in place, before the first collector there, is refused
+     * ("a leaf Variable that requires grad is being used in an in-place operation"), and an evaluation would build
+     * a graph nobody reads.
+     */
+    private static void recordNoGraph() {
+        JniUtils.setGradMode(false);
     }
 
     /** Seed of one dropout mask: the trainer's seed mixed with the step, micro-batch, layer and module (0..6). */

@@ -214,6 +214,29 @@ class LoraTrainerTest {
         assertEquals(quiet, collected);
     }
 
+    /** A service trains on its worker threads, where the engine was not loaded and grad mode starts on. */
+    @Test
+    void trainsRestoresAndScoresOnAThreadOfItsOwn() throws InterruptedException {
+        LoraConfig lora = LoraConfig.ofRank(4);
+        LoraWeights onMain = train(lora, 5, 2);
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try (LoraTrainer trainer = new LoraTrainer(model, lora, new LearningRateSchedule(1e-2, 0, 30), 5)) {
+                trainer.restore(trainer.state()); // a resumed run restores before its first step
+                for (int step = 0; step < 2; step++) {
+                    trainer.step(calib.subList(step * 4, step * 4 + 4));
+                }
+                trainer.nextTokenLogProbs(TokenBatch.of(calib.subList(0, 2)));
+                outcome.set(trainer.weights());
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        worker.start();
+        worker.join();
+        assertEquals(onMain, outcome.get());
+    }
+
     @Test
     void sameSeedSameFactorsOtherSeedOtherFactors() {
         LoraConfig lora = new LoraConfig(8, 16, 0.1, List.of("q_proj", "v_proj", "gate_proj", "up_proj",
