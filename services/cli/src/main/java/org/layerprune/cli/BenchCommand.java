@@ -133,7 +133,7 @@ final class BenchCommand {
         @Option(names = "--rank", defaultValue = "64", description = "LoRA rank r (default: ${DEFAULT-VALUE}).")
         int rank;
 
-        @Option(names = "--quant", defaultValue = "nf4", paramLabel = "nf4|none",
+        @Option(names = "--quant", defaultValue = "nf4", paramLabel = "nf4|nf4-dq|none",
                 description = "Frozen base during training: nf4 (QLoRA) or none (default: ${DEFAULT-VALUE}).")
         String quant;
 

@@ -85,8 +85,8 @@ final class HealCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "100", description = "Warmup updates (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--quant", defaultValue = "nf4", paramLabel = "nf4|none",
-            description = "Frozen base during training: nf4 (QLoRA) or none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--quant", defaultValue = "nf4", paramLabel = "nf4|nf4-dq|none",
+            description = "Frozen base during training: nf4 (QLoRA), nf4-dq (with double-quantised scales) or none (default: ${DEFAULT-VALUE}).")
     String quant;
 
     @Option(names = "--seed", defaultValue = "42", description = "Data order, initialisation, dropout (default: ${DEFAULT-VALUE}).")
@@ -134,8 +134,9 @@ final class HealCommand implements Callable<Integer> {
     static Quantization quantization(String quant) {
         return switch (quant) {
             case "nf4" -> Quantization.NF4;
+            case "nf4-dq" -> Quantization.NF4_DQ;
             case "none" -> Quantization.NONE;
-            default -> throw new IllegalArgumentException("--quant: expected nf4 or none, got \"" + quant + "\"");
+            default -> throw new IllegalArgumentException("--quant: expected nf4, nf4-dq or none, got \"" + quant + "\"");
         };
     }
 

@@ -73,7 +73,7 @@ public record HealSettings(LoraConfig lora, Quantization quantization, int steps
         json.put("alpha", lora.alpha());
         json.put("dropout", lora.dropout());
         lora.targetModules().forEach(json.putArray("targets")::add);
-        json.put("quant", quantization.name().toLowerCase(java.util.Locale.ROOT));
+        json.put("quant", quantization.flag());
         json.put("steps", steps);
         json.put("batch_size", batchSize);
         json.put("micro_batch_size", microBatchSize);

@@ -62,7 +62,17 @@ public final class LoraTrainer implements AutoCloseable {
          * bias stays float32. Training thus sees the NF4-rounded base exactly; the model's own float32 weights are
          * untouched (and still held by the model).
          */
-        NF4
+        NF4,
+        /**
+         * {@link #NF4} with QLoRA's double quantisation ({@code --quant nf4-dq}): the block scales themselves held in
+         * 8 bits per group of 256 ({@link DoubleQuantizedScales}), about 0.37 bits per weight less.
+         */
+        NF4_DQ;
+
+        /** The name on the command line and in results: none, nf4, nf4-dq. */
+        public String flag() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /**
@@ -372,7 +382,7 @@ public final class LoraTrainer implements AutoCloseable {
         return (module, linear, x) -> {
             Factors f = modules.get(module);
             // Evaluation scores the model that ships (the merged checkpoint): the full-precision base.
-            NDArray base = training && quantization == Quantization.NF4
+            NDArray base = training && quantization != Quantization.NONE
                     ? nf4Forward(layer, module, linear, x)
                     : linear.forward(x);                                        // [..., out]
             if (f == null) {
@@ -389,7 +399,8 @@ public final class LoraTrainer implements AutoCloseable {
     /** {@code x W'^T + b} with W' the NF4 round trip of {@code linear}'s weight, dequantised into x's manager. */
     private NDArray nf4Forward(int layer, String module, org.layerprune.core.model.Linear linear, NDArray x) {
         Nf4Tensor weight = quantized.get(layer).computeIfAbsent(module, m -> Nf4Tensor.quantize(
-                linear.weight().toFloatArray(), linear.weight().getShape().getShape())); // float32 weights
+                linear.weight().toFloatArray(), linear.weight().getShape().getShape(), Nf4Tensor.DEFAULT_BLOCK_SIZE,
+                quantization == Quantization.NF4_DQ)); // float32 weights
         long start = System.nanoTime();
         ByteBuffer bytes = scratch(weight.size());
         weight.dequantizeInto(bytes.asFloatBuffer());

@@ -309,23 +309,7 @@ class LoraTrainerTest {
         try (LoraTrainer trainer = new LoraTrainer(model, lora, schedule, 9)) {
             full = trainer.step(batch).loss();
         }
-        // Independently: every projection weight replaced by its NF4 round trip, B = 0 so no adapter term.
-        double roundTripped;
-        List<ByteBuffer> held = new ArrayList<>();
-        try (NDManager scope = model.weightsManager().newSubManager()) {
-            TokenBatch tokens = TokenBatch.of(batch);
-            Projection nf4 = (module, linear, x) -> {
-                float[] w = Nf4Tensor.quantize(linear.weight().toFloatArray(), linear.weight().getShape().getShape())
-                        .dequantize();
-                ByteBuffer bytes = ByteBuffer.allocateDirect(w.length * 4).order(ByteOrder.nativeOrder());
-                bytes.asFloatBuffer().put(w);
-                held.add(bytes);
-                NDArray weight = x.getManager().create(bytes, linear.weight().getShape(), DataType.FLOAT32);
-                return new Linear(weight, linear.bias()).forward(x);
-            };
-            NDArray logits = model.logitsForTraining(tokens, scope, layer -> nf4);
-            roundTripped = LoraTrainer.meanNextTokenLoss(logits, tokens, scope).getFloat();
-        }
+        double roundTripped = roundTripLoss(batch, false);
         List<Double> losses = new ArrayList<>();
         try (LoraTrainer trainer = new LoraTrainer(model, lora, schedule, 9, LoraTrainer.Quantization.NF4)) {
             for (int step = 0; step < 30; step++) {
@@ -341,6 +325,41 @@ class LoraTrainerTest {
         double last = losses.subList(25, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         // measured: first-5 mean 3.70, last-5 mean 1.45 (the round trip matched the NF4 loss bit for bit)
         assertTrue(last < first - 0.5, "first-5 mean " + first + ", last-5 mean " + last);
+    }
+
+    @Test
+    void doubleQuantisedNf4TrainingSeesItsOwnRoundTrip() {
+        List<int[]> batch = calib.subList(0, BATCH);
+        LoraConfig lora = new LoraConfig(8, 16, 0, List.of("gate_proj", "up_proj", "down_proj"));
+        LearningRateSchedule schedule = new LearningRateSchedule(1e-2, 0, 30);
+        double dq;
+        try (LoraTrainer trainer = new LoraTrainer(model, lora, schedule, 9, LoraTrainer.Quantization.NF4_DQ)) {
+            dq = trainer.step(batch).loss();
+        }
+        assertEquals(roundTripLoss(batch, true), dq, 1e-6);
+        assertTrue(Math.abs(dq - roundTripLoss(batch, false)) > 1e-6, "double quantisation changed nothing");
+    }
+
+    /**
+     * Independently of the trainer: the batch's loss with every projection weight replaced by its NF4 round trip
+     * (blocks of 64, scales double quantised or not), and no adapter term.
+     */
+    private static double roundTripLoss(List<int[]> batch, boolean doubleQuant) {
+        List<ByteBuffer> held = new ArrayList<>();
+        try (NDManager scope = model.weightsManager().newSubManager()) {
+            TokenBatch tokens = TokenBatch.of(batch);
+            Projection nf4 = (module, linear, x) -> {
+                float[] w = Nf4Tensor.quantize(linear.weight().toFloatArray(), linear.weight().getShape().getShape(),
+                        Nf4Tensor.DEFAULT_BLOCK_SIZE, doubleQuant).dequantize();
+                ByteBuffer bytes = ByteBuffer.allocateDirect(w.length * 4).order(ByteOrder.nativeOrder());
+                bytes.asFloatBuffer().put(w);
+                held.add(bytes);
+                NDArray weight = x.getManager().create(bytes, linear.weight().getShape(), DataType.FLOAT32);
+                return new Linear(weight, linear.bias()).forward(x);
+            };
+            NDArray logits = model.logitsForTraining(tokens, scope, layer -> nf4);
+            return LoraTrainer.meanNextTokenLoss(logits, tokens, scope).getFloat();
+        }
     }
 
     private static LoraWeights train(LoraConfig lora, long seed, int steps) {
