@@ -162,7 +162,7 @@ class PipelineIT {
             lossTable.put("baseline", baseline);
             losses.forEach((n, l) -> lossTable.put("n" + n, Map.of("pruned", l[0], "healed", l[1])));
             timings.put("loss", lossTable);
-            String json = Json.write(timings);
+            String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(timings);
             Files.writeString(target.resolve("pipeline-it-timings.json"), json);
             System.out.println("[PipelineIT] timings " + json);
         } finally {
@@ -443,24 +443,6 @@ class PipelineIT {
             try (ServerSocket socket = new ServerSocket(0)) {
                 return socket.getLocalPort();
             }
-        }
-    }
-
-    /** Just enough JSON for the timings: maps, lists, numbers, strings. */
-    private static final class Json {
-
-        static String write(Object value) {
-            if (value instanceof Map<?, ?> map) {
-                return map.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + write(e.getValue()))
-                        .collect(Collectors.joining(", ", "{", "}"));
-            }
-            if (value instanceof List<?> list) {
-                return list.stream().map(Json::write).collect(Collectors.joining(", ", "[", "]"));
-            }
-            if (value instanceof Number number) {
-                return String.format(Locale.ROOT, "%.3f", number.doubleValue());
-            }
-            return "\"" + value + "\"";
         }
     }
 }
