@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.events.EvalTaskName;
@@ -43,7 +42,7 @@ class CoreVocabularyTest {
 
     @Test
     void quantizationsAreCoresTrainerQuantizations() {
-        assertEquals(Arrays.stream(LoraTrainer.Quantization.values()).map(q -> q.name().toLowerCase(Locale.ROOT))
+        assertEquals(Arrays.stream(LoraTrainer.Quantization.values()).map(LoraTrainer.Quantization::flag)
                         .sorted().toList(),
                 Arrays.stream(Quantization.values()).map(Quantization::wireName).sorted().toList());
     }

@@ -108,6 +108,7 @@ final class VariantHeal {
                 heal.targets().stream().map(LoraTarget::wireName).toList());
         LoraTrainer.Quantization quant = switch (heal.quant()) {
             case NF4 -> LoraTrainer.Quantization.NF4;
+            case NF4_DQ -> LoraTrainer.Quantization.NF4_DQ;
             case NONE -> LoraTrainer.Quantization.NONE;
         };
         return new HealSettings(lora, quant, heal.steps(), heal.batchSize(), micro, heal.sequenceLength(),

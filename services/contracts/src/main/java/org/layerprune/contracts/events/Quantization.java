@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum Quantization {
     /** QLoRA: 4-bit NormalFloat, as bitsandbytes holds them. */
     NF4("nf4"),
+    /** QLoRA with double quantisation: NF4 whose block scales are themselves held in 8 bits. */
+    NF4_DQ("nf4-dq"),
     /** As loaded: plain LoRA. */
     NONE("none");
 
