@@ -116,7 +116,7 @@ final class HealCommand implements Callable<Integer> {
         Optional<Tokenizer> tokenizer = Tokenizer.fromCheckpoint(options.model);
         HealResult result;
         try (LlamaModel model = LlamaModel.load(options.model, options.device())) {
-            int context = Math.min(seqLen, model.config().maxPositionEmbeddings());
+            int context = settings.forModel(model.config()).seqLen();
             List<int[]> docs = HealData.trainingDocuments(data, tokenizer);
             List<int[]> evalSequences = evalData == null ? List.of()
                     : HealData.validationSequences(evalData, tokenizer, context, evalLimit);

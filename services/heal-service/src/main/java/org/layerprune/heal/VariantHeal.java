@@ -66,12 +66,13 @@ final class VariantHeal {
         try (LlamaModel loaded = LlamaModel.load(model, device)) {
             Optional<Tokenizer> tokenizer = Tokenizer.fromCheckpoint(model);
             try {
-                int seqLen = Math.min(heal.sequenceLength(), loaded.config().maxPositionEmbeddings());
+                HealSettings settings = settings(heal).forModel(loaded.config());
+                int seqLen = settings.seqLen();
                 Healer.Inputs inputs = new Healer.Inputs(model, loaded, HealData.trainingDocuments(data, tokenizer),
                         HealData.validationSequences(evalData, tokenizer, seqLen, config.evalLimit()));
                 ProgressEvents listener = new ProgressEvents(variant.variantId(), config.progressEvery(),
                         (long) heal.batchSize() * seqLen, tokens, progress);
-                result = Healer.run(inputs, settings(heal), out, listener, cancelled);
+                result = Healer.run(inputs, settings, out, listener, cancelled);
             } finally {
                 tokenizer.ifPresent(Tokenizer::close);
             }

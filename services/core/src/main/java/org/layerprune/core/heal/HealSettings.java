@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import org.layerprune.core.heal.LoraTrainer.Quantization;
+import org.layerprune.core.model.LlamaConfig;
 
 /**
  * Everything that decides what a healing run computes: two runs with equal settings on the same model and data
@@ -57,10 +58,14 @@ public record HealSettings(LoraConfig lora, Quantization quantization, int steps
         return new LearningRateSchedule(learningRate, warmupSteps, steps);
     }
 
-    /** These settings with another sequence length (a model whose context is shorter than asked). */
-    public HealSettings withSeqLen(int length) {
-        return new HealSettings(lora, quantization, steps, batchSize, microBatchSize, length, learningRate,
-                warmupSteps, seed, evalEvery, checkpointEvery, evalBatchSize);
+    /**
+     * These settings as a model of {@code config} runs them: the sequence length cut to its
+     * {@code max_position_embeddings} when longer. Training rows and validation sequences both use this length.
+     */
+    public HealSettings forModel(LlamaConfig config) {
+        int length = Math.min(seqLen, config.maxPositionEmbeddings());
+        return length == seqLen ? this : new HealSettings(lora, quantization, steps, batchSize, microBatchSize, length,
+                learningRate, warmupSteps, seed, evalEvery, checkpointEvery, evalBatchSize);
     }
 
     /**

@@ -123,9 +123,7 @@ public final class Healer {
      */
     public static HealResult run(Inputs inputs, HealSettings settings, Path out, Listener listener,
             BooleanSupplier cancelled) {
-        int context = inputs.model().config().maxPositionEmbeddings();
-        HealSettings effective = settings.seqLen() > context ? settings.withSeqLen(context) : settings;
-        return new Healer(inputs, effective, out, listener, cancelled).run();
+        return new Healer(inputs, settings.forModel(inputs.model().config()), out, listener, cancelled).run();
     }
 
     private HealResult run() {
