@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,7 +38,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +100,13 @@ class HealProcessorTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    HealProcessor processor;
+
+    @Inject
+    @Identifier(HealRebalanceListener.NAME)
+    HealRebalanceListener rebalance;
 
     @TestHTTPResource("/q/metrics")
     URI metrics;
@@ -170,6 +184,53 @@ class HealProcessorTest {
         healInTest(variant, uninterrupted, Integer.MAX_VALUE);
         assertArrayEquals(Files.readAllBytes(uninterrupted.resolve("adapter/adapter_model.safetensors")),
                 Files.readAllBytes(out.resolve("adapter/adapter_model.safetensors")));
+    }
+
+    /**
+     * What a worker does when the group moves a partition away mid-heal (another worker joined, say): the rebalance
+     * callback cancels the heal of that partition's record and returns only once it has checkpointed and stopped,
+     * leaving the record unacknowledged; whoever gets the record next resumes from that checkpoint. The record is
+     * handed to the processor here, from a partition the service's own consumer never reads, so that the revocation
+     * is this test's to make (redelivery by the broker is HealWorkersIT's).
+     */
+    @Test
+    void checkpointsAndLetsGoOfAHealWhosePartitionIsRevoked() throws Exception {
+        HealSettings longHeal = new HealSettings(SharedFixtures.CALIBRATION, SharedFixtures.EVAL, 60, 1, 3e-3, 4, 4.0,
+                0.05, Quantization.NF4, List.of(LoraTarget.GATE_PROJ, LoraTarget.UP_PROJ, LoraTarget.DOWN_PROJ), 4, 64,
+                7, 1000); // no periodic checkpoint: the one found later is the revocation's
+        VariantPruned variant = pruned(SharedFixtures.experimentId("revoked"), longHeal);
+        VariantId healedId = variant.variantId().healed();
+        TopicPartition partition = new TopicPartition("variants.pruned", 7);
+        AtomicBoolean acknowledged = new AtomicBoolean();
+        Message<VariantPruned> record = Message.of(variant, Metadata.of(new IncomingKafkaRecordMetadata<>(
+                new ConsumerRecord<>(partition.topic(), partition.partition(), 0L, variant.key(), variant),
+                "variants-pruned")), () -> {
+                    acknowledged.set(true);
+                    return CompletableFuture.completedFuture(null);
+                });
+
+        CompletableFuture<CompletionStage<Void>> healing = CompletableFuture.supplyAsync(() -> processor.heal(record));
+        kafka.awaitEvents(HealProgress.TYPE, e -> e.variantId().equals(healedId) && e.step() >= 10, 1, WITHIN);
+        rebalance.onPartitionsRevoked(null, List.of(partition));
+
+        assertTrue(healing.isDone(), "the rebalance callback returned before the heal stopped");
+        healing.get().toCompletableFuture().get(); // neither acknowledged nor failed
+        assertFalse(acknowledged.get());
+        Path out = root.healDir(healedId);
+        assertFalse(Files.exists(out.resolve(Healer.RESULT_FILE)));
+        long checkpointed;
+        try (var steps = Files.list(out.resolve(Healer.CHECKPOINTS_DIR))) {
+            checkpointed = steps.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
+                    .mapToLong(n -> Long.parseLong(n.substring("step-".length()))).max().orElseThrow();
+        }
+        assertTrue(checkpointed >= 10 && checkpointed < 60, "checkpoint at " + checkpointed);
+
+        rebalance.onPartitionsAssigned(null, List.of(partition)); // back to this worker: it resumes
+        processor.heal(record).toCompletableFuture().get();
+
+        assertTrue(acknowledged.get());
+        assertEquals(checkpointed, HealResult.read(out.resolve(Healer.RESULT_FILE)).resumedFrom());
+        kafka.awaitEvents(VariantHealed.TYPE, e -> e.variantId().equals(healedId), 1, WITHIN);
     }
 
     @Test
