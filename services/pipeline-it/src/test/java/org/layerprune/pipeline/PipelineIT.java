@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,16 +61,21 @@ import org.layerprune.testkit.EmbeddedKafkaBroker;
  * The whole pipeline: the four packaged services (probe, prune, heal, eval) as processes on one broker in this JVM
  * run a stories260K experiment (block sizes 1..4, a short heal, the loss task) until every variant is evaluated,
  * pruned and healed, and the baseline too; the same request sent again is answered from the recorded outputs
- * without computing anything, with the same results. Prints and writes (target/pipeline-it-timings.json) the
- * end-to-end time and how much of it is stage compute.
- *
- * <p>A heal worker that dies mid-variant and is replaced is HealWorkersIT's (heal-service), not repeated here.
+ * without computing anything, with the same results. On the way the heal worker is killed (SIGKILL) in the middle of
+ * its first variant and a new one is started in its place: it resumes that variant from its last checkpoint and heals
+ * the rest. Prints and writes (target/pipeline-it-timings.json) the end-to-end time and how much of it is stage
+ * compute, and how long the handover took.
  */
 class PipelineIT {
 
     private static final Duration WITHIN = Duration.ofMinutes(8);
     private static final List<String> SERVICES = List.of("probe", "prune", "heal", "eval");
     private static final List<Integer> BLOCK_SIZES = List.of(1, 2, 3, 4);
+    /** Heal updates per variant, a checkpoint every few, and the update after which the first heal worker dies. */
+    private static final int HEAL_STEPS = 24;
+    private static final int CHECKPOINT_EVERY = 4;
+    private static final int KILL_AFTER = 8;
+    private static final Pattern RESUMED = Pattern.compile("healing (\\S+) from update (\\d+) of");
     private static final Pattern METRIC = Pattern.compile(
             "^layerprune_stage_outcome_total\\{([^}]*)\\}\\s+([0-9.Ee+-]+)$", Pattern.MULTILINE);
 
@@ -108,6 +114,21 @@ class PipelineIT {
             ExperimentRequested request = request(experimentId);
             Instant sent = Instant.now();
             kafka.send(request);
+
+            // 1a. The heal worker dies in the middle of its first variant; a new one takes its place and resumes it.
+            HealProgress midway = events.await(HealProgress.TYPE, experimentId, p -> p.step() >= KILL_AFTER, started);
+            Service killed = started.stream().filter(s -> s.name.equals("heal")).findFirst().orElseThrow();
+            killed.process.destroyForcibly().waitFor(); // no checkpoint on the way out, no commit
+            Instant killedAt = Instant.now();
+            started.remove(killed);
+            Service replacement = Service.start("heal", services, broker.bootstrapServers(), root, target,
+                    run + "-replacement");
+            started.add(replacement);
+            double replacementStart = replacement.awaitStarted();
+            HealProgress resumed = events.await(HealProgress.TYPE, experimentId,
+                    p -> p.variantId().equals(midway.variantId()) && p.time().isAfter(killedAt), started);
+            Instant resumedAt = events.arrivalOf(resumed);
+
             Map<String, VariantEvaluated> first = events.awaitEvaluations(experimentId, 9, started);
             Instant done = events.lastEvaluationArrival();
             Map<String, Map<String, Double>> afterFirst = metrics(started);
@@ -133,6 +154,11 @@ class PipelineIT {
                 assertEquals(0.0, count(afterFirst, service, "reused") + count(afterFirst, service, "failed"),
                         service + " " + afterFirst.get(service));
             }
+            long resumedFrom = resumedFrom(replacement, midway.sourceVariantId().toString());
+            assertTrue(resumedFrom > 0 && resumedFrom % CHECKPOINT_EVERY == 0 && resumedFrom <= midway.step(),
+                    "the replacement healed " + midway.variantId() + " from update " + resumedFrom + ", killed after "
+                    + midway.step());
+            assertEquals(4.0, count(afterFirst, "heal", "success"), "the replacement heals every variant");
 
             // 2. The same request again: every stage finds its outputs and re-emits them, nothing is computed.
             kafka.send(request);
@@ -151,8 +177,13 @@ class PipelineIT {
             assertEquals(List.of(), events.of(StageFailed.TYPE, experimentId), "stage.failed");
 
             // 3. Where the time went.
-            timings.put("endToEndSeconds", Duration.between(sent, done).toMillis() / 1000.0);
-            timings.putAll(computeSplit(events, experimentId, Duration.between(sent, done).toMillis() / 1000.0));
+            double endToEnd = Duration.between(sent, done).toMillis() / 1000.0;
+            double handover = Duration.between(killedAt, resumedAt).toMillis() / 1000.0;
+            timings.put("endToEndSeconds", endToEnd);
+            timings.put("healWorkerHandover", Map.of("variant", midway.variantId().toString(), "killedAfterUpdate",
+                    midway.step(), "resumedFromUpdate", resumedFrom, "replacementStartSeconds", replacementStart,
+                    "killToResumedProgressSeconds", handover));
+            timings.putAll(computeSplit(events, experimentId, endToEnd, handover));
             timings.put("successCounts", SERVICES.stream().collect(Collectors.toMap(s -> s,
                     s -> count(afterFirst, s, "success"), (a, b) -> a, LinkedHashMap::new)));
             timings.put("reusedCountsAfterSecondRequest", SERVICES.stream().collect(Collectors.toMap(s -> s,
@@ -172,13 +203,24 @@ class PipelineIT {
 
     /** stories260K, block sizes 1..4, similarity, the default metric, a heal of a few updates, the loss task. */
     private static ExperimentRequested request(String experimentId) {
-        HealSettings heal = new HealSettings(SharedFixtures.CALIBRATION, SharedFixtures.EVAL, 6, 1, 3e-3, 4, 4.0, 0.0,
-                Quantization.NF4, List.of(LoraTarget.GATE_PROJ, LoraTarget.UP_PROJ, LoraTarget.DOWN_PROJ), 4, 64, 0,
-                2);
+        HealSettings heal = new HealSettings(SharedFixtures.CALIBRATION, SharedFixtures.EVAL, HEAL_STEPS, 2, 3e-3, 4,
+                4.0, 0.0, Quantization.NF4, List.of(LoraTarget.GATE_PROJ, LoraTarget.UP_PROJ, LoraTarget.DOWN_PROJ), 4,
+                64, 0, CHECKPOINT_EVERY);
         return new ExperimentRequested(Event.SCHEMA_VERSION, experimentId, Instant.now(),
                 new ArtifactModel(SharedFixtures.MODEL), new CalibrationSettings(SharedFixtures.CALIBRATION, 16, 64, 0),
                 ProbeMetric.DEFAULT, new BlockSizes(BLOCK_SIZES), PruneStrategy.SIMILARITY, heal,
                 SharedFixtures.evalTasks());
+    }
+
+    /** The update {@code variant}'s heal started from in the worker's log: 0 from scratch, else the checkpoint's. */
+    private static long resumedFrom(Service worker, String variant) {
+        Matcher m = RESUMED.matcher(worker.log());
+        while (m.find()) {
+            if (m.group(1).equals(variant)) {
+                return Long.parseLong(m.group(2));
+            }
+        }
+        throw new AssertionError(worker.name + " never started " + variant + ": " + worker.log());
     }
 
     private static double loss(VariantEvaluated evaluated) {
@@ -195,9 +237,11 @@ class PipelineIT {
      * overhead: event latency, (de)serialisation, loading models and data per unit, idle waits. Event latency is
      * measured directly: when the collector here read each event less the {@code time} its stage stamped on it.
      * The four JVMs share this machine's cores, so concurrent stages slow one another; their startup is measured
-     * before the request is sent and is not part of the end-to-end time.
+     * before the request is sent and is not part of the end-to-end time. The heal worker's replacement (from the kill
+     * to the resumed heal's first progress: a JVM start and the group's rebalance) is counted apart.
      */
-    private static Map<String, Object> computeSplit(Collector events, String experimentId, double endToEnd) {
+    private static Map<String, Object> computeSplit(Collector events, String experimentId, double endToEnd,
+            double handover) {
         List<SimilarityProbed> probed = events.of(SimilarityProbed.TYPE, experimentId);
         List<VariantPruned> pruned = firstPerKey(events.of(VariantPruned.TYPE, experimentId));
         List<VariantHealed> healed = firstPerKey(events.of(VariantHealed.TYPE, experimentId));
@@ -215,7 +259,7 @@ class PipelineIT {
         split.put("stageComputeSeconds", Map.of("probe", probe, "prune", prune, "heal", heal, "eval", eval));
         split.put("stageComputeSumSeconds", probe + prune + heal + eval);
         split.put("criticalPathComputeSeconds", critical);
-        split.put("pipelineOverheadSeconds", endToEnd - critical);
+        split.put("pipelineOverheadSeconds", endToEnd - handover - critical);
         split.put("eventLatencySeconds", Map.of("events", latencies.size(),
                 "mean", latencies.stream().mapToDouble(d -> d).average().orElse(0),
                 "max", latencies.stream().mapToDouble(d -> d).max().orElse(0)));
@@ -322,6 +366,27 @@ class PipelineIT {
                     : ((StageFailed) event).time();
         }
 
+        /** The first event of {@code type} of the experiment that matches, once one has arrived. */
+        <E extends Event> E await(EventType<E> type, String experimentId, java.util.function.Predicate<E> which,
+                List<Service> services) throws InterruptedException {
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (true) {
+                Optional<E> found = of(type, experimentId).stream().filter(which).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+                for (Service service : services) {
+                    assertTrue(service.process.isAlive(), service.name + " exited: " + service.log());
+                }
+                assertTrue(System.nanoTime() < deadline, "no matching " + type.name() + " event of " + experimentId);
+                Thread.sleep(50);
+            }
+        }
+
+        Instant arrivalOf(Event event) {
+            return arrived.stream().filter(a -> a.event == event).map(Arrived::at).findFirst().orElseThrow();
+        }
+
         Instant lastEvaluationArrival() {
             return arrived.stream().filter(a -> a.event instanceof VariantEvaluated).map(Arrived::at)
                     .max(Instant::compareTo).orElseThrow();
@@ -366,6 +431,7 @@ class PipelineIT {
             return event instanceof ExperimentRequested r ? r.experimentId()
                     : event instanceof SimilarityProbed p ? p.experimentId()
                     : event instanceof VariantPruned p ? p.experimentId()
+                    : event instanceof HealProgress h ? h.experimentId()
                     : event instanceof VariantHealed h ? h.experimentId()
                     : event instanceof VariantEvaluated v ? v.experimentId()
                     : event instanceof StageFailed f ? f.experimentId() : "";
@@ -395,8 +461,10 @@ class PipelineIT {
                     .toString(), "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
                     "-Dquarkus.http.port=" + port));
             if (name.equals("heal")) {
-                // the heal service's own validation, small for a heal of a few updates
-                command.addAll(List.of("-Dlayerprune.heal.eval-limit=16", "-Dlayerprune.heal.progress-every=2"));
+                // the heal service's own validation, small for a heal of a few updates; a killed worker's group
+                // notices within seconds rather than the default 45 s (kafka.* applies to every channel)
+                command.addAll(List.of("-Dlayerprune.heal.eval-limit=16", "-Dlayerprune.heal.progress-every=2",
+                        "-Dkafka.session.timeout.ms=6000", "-Dkafka.heartbeat.interval.ms=1000"));
             }
             command.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
