@@ -5,8 +5,10 @@
 #
 #   deploy/docker/build-images.sh              # package with Maven (tests skipped), then build every image
 #   SKIP_MAVEN=1 deploy/docker/build-images.sh # images from what target/quarkus-app already holds
-#   NO_CUDA=1 deploy/docker/build-images.sh    # without the CUDA heal image (it downloads libtorch for CUDA, ~2 GiB)
+#   NO_CUDA=1 deploy/docker/build-images.sh    # without the CUDA heal image (its build downloads libtorch for CUDA)
 #   PUSH=registry.example.com/ml deploy/docker/build-images.sh   # also tag and push as <PUSH>/layerprune/<module>:<version>
+#   LIST=1 deploy/docker/build-images.sh       # print "<dockerfile> <image> <SERVICE build arg or ->" per image, build
+#                                              # nothing (deploy's tests compare it with docker-compose.yml)
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -18,23 +20,36 @@ if [ -z "$version" ] || [ -z "$modules" ]; then
     exit 1
 fi
 
+# What to build, one image a line: dockerfile, image, the SERVICE build argument (- for none).
+images=$(
+    for module in $modules; do
+        echo "deploy/docker/Dockerfile.jvm layerprune/$module:$version $module"
+    done
+    if [ -z "${NO_CUDA:-}" ]; then
+        echo "deploy/docker/Dockerfile.heal-cuda layerprune/heal-service:$version-cuda -"
+    fi
+)
+
+if [ -n "${LIST:-}" ]; then
+    echo "$images"
+    exit 0
+fi
+
 if [ -z "${SKIP_MAVEN:-}" ]; then
     list=$(for m in $modules; do printf 'services/%s,' "$m"; done)
     ./mvnw -B -pl "${list%,}" -am package -DskipTests
 fi
 
-tag() {
-    docker build -f "$1" $2 -t "layerprune/$3:$4" .
-    if [ -n "${PUSH:-}" ]; then
-        docker tag "layerprune/$3:$4" "$PUSH/layerprune/$3:$4"
-        docker push "$PUSH/layerprune/$3:$4"
+echo "$images" | while read -r dockerfile image service; do
+    if [ "$service" = "-" ]; then
+        docker build -f "$dockerfile" -t "$image" .
+    else
+        docker build -f "$dockerfile" --build-arg "SERVICE=$service" -t "$image" .
     fi
-}
-
-for module in $modules; do
-    tag deploy/docker/Dockerfile.jvm "--build-arg SERVICE=$module" "$module" "$version"
+    if [ -n "${PUSH:-}" ]; then
+        docker tag "$image" "$PUSH/$image"
+        docker push "$PUSH/$image"
+    fi
 done
-if [ -z "${NO_CUDA:-}" ]; then
-    tag deploy/docker/Dockerfile.heal-cuda "" heal-service "$version-cuda"
-fi
-echo "built: $(for m in $modules; do printf 'layerprune/%s:%s ' "$m" "$version"; done)"
+echo "built:"
+echo "$images" | cut -d ' ' -f 2
