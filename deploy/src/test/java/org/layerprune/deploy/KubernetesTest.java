@@ -194,7 +194,7 @@ class KubernetesTest {
 
     /**
      * KEDA's ScaledObject. No schema of KEDA's CRD comes from Maven Central (npm's @kubernetes-models/keda ships it
-     * compiled to JavaScript: deploy/k8s-validate runs it where npm is at hand), so the fields KEDA's kafka scaler
+     * compiled to JavaScript: deploy/lint runs it where npm is at hand), so the fields KEDA's kafka scaler
      * needs are checked here, against heal-service's own configuration.
      */
     @Test

@@ -1,5 +1,5 @@
 // Validates every document of the given YAML files against kubernetes-models' (Kubernetes OpenAPI) and
-// @kubernetes-models/keda's (KEDA CRD) schemas. usage: node validate.mjs FILE...
+// @kubernetes-models/keda's (KEDA CRD) schemas. usage: node validate-k8s.mjs FILE... (npm run k8s does deploy/k8s)
 import fs from "node:fs";
 import * as yaml from "js-yaml";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
