@@ -10,9 +10,10 @@ import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,20 @@ public final class HeatMap {
      * @throws ProbeFileException naming the file when it cannot be written
      */
     public static void writePng(ProbeResult result, Path file, int width, int height) {
+        byte[] png = png(result, width, height);
+        try {
+            Files.write(file, png);
+        } catch (IOException e) {
+            throw new ProbeFileException(file, null, "cannot write: " + e, e);
+        }
+    }
+
+    /**
+     * The heat map as the bytes of a PNG of {@code width} by {@code height} pixels.
+     *
+     * @throws IllegalArgumentException when a distance is NaN or infinite or the size is not positive
+     */
+    public static byte[] png(ProbeResult result, int width, int height) {
         requirePositive(width, height);
         JFreeChart chart = chart(result);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -133,13 +148,15 @@ public final class HeatMap {
         } finally {
             g2.dispose();
         }
-        try (OutputStream out = Files.newOutputStream(file)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
             if (!ImageIO.write(image, "png", out)) {
                 throw new IllegalStateException("this Java runtime has no PNG writer");
             }
         } catch (IOException e) {
-            throw new ProbeFileException(file, null, "cannot write: " + e, e);
+            throw new UncheckedIOException("cannot encode the heat map as PNG", e); // in memory: not expected
         }
+        return out.toByteArray();
     }
 
     /** Writes the heat map as a {@value #DEFAULT_WIDTH} by {@value #DEFAULT_HEIGHT} SVG. */
@@ -157,18 +174,28 @@ public final class HeatMap {
      * @throws ProbeFileException naming the file when it cannot be written
      */
     public static void writeSvg(ProbeResult result, Path file, int width, int height) {
+        String svg = svg(result, width, height);
+        try {
+            Files.writeString(file, svg, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ProbeFileException(file, null, "cannot write: " + e, e);
+        }
+    }
+
+    /**
+     * The heat map as a standalone SVG document of {@code width} by {@code height} user units, as
+     * {@link #writeSvg(ProbeResult, Path, int, int)} writes it.
+     *
+     * @throws IllegalArgumentException when a distance is NaN or infinite or the size is not positive
+     */
+    public static String svg(ProbeResult result, int width, int height) {
         requirePositive(width, height);
         JFreeChart chart = chart(result);
         SVGGraphics2D g2 = new SVGGraphics2D(width, height);
         g2.setDefsKeyPrefix("heatmap-"); // clip ids; the default is a timestamp, which would make reruns differ
         chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
         // no DOCTYPE: getSVGDocument's points at the SVG 1.0 DTD on w3.org, which XML tools then try to fetch
-        String svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
-        try {
-            Files.writeString(file, svg, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ProbeFileException(file, null, "cannot write: " + e, e);
-        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
     }
 
     /** The chart both writers draw: cells, then the l* trace on top, the colour legend on the right. */

@@ -1,0 +1,259 @@
+package org.layerprune.control.rest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+import org.layerprune.contracts.events.ExperimentRequested;
+import org.layerprune.contracts.events.SimilarityProbed;
+import org.layerprune.control.rest.RequestValidation.InvalidRequestException;
+import org.layerprune.control.streams.InteractiveQueries;
+import org.layerprune.control.streams.InteractiveQueries.Found;
+import org.layerprune.control.streams.InteractiveQueries.Lookup;
+import org.layerprune.control.streams.InteractiveQueries.NotFound;
+import org.layerprune.control.streams.InteractiveQueries.Remote;
+import org.layerprune.control.streams.InteractiveQueries.Unavailable;
+import org.layerprune.control.view.ExperimentState;
+import org.layerprune.control.view.ExperimentView;
+import org.layerprune.control.view.PruningCurve;
+import org.layerprune.core.similarity.HeatMap;
+import org.layerprune.core.similarity.ProbeResult;
+import org.layerprune.stage.EventMessages;
+
+/**
+ * Experiments: submit one ({@code experiments.requested} on the broker), list them, read one's view, pruning curve
+ * and heat map. Reads answer from this instance's view store when it holds the experiment and otherwise from the
+ * instance that does.
+ */
+@Path("/experiments")
+public class ExperimentsResource {
+
+    /** The outgoing channel of requests: topic experiments.requested. */
+    public static final String EXPERIMENTS_REQUESTED = "experiments-requested";
+
+    static final String SVG = "image/svg+xml";
+    static final String PNG = "image/png";
+    private static final MediaType SVG_TYPE = MediaType.valueOf(SVG);
+    private static final MediaType PNG_TYPE = MediaType.valueOf(PNG);
+
+    private static final Logger LOG = Logger.getLogger(ExperimentsResource.class);
+    private static final String SOURCE = EventMessages.source("control-service");
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+
+    private final Emitter<ExperimentRequested> requests;
+    private final InteractiveQueries queries;
+    private final Forwarding forwarding;
+    private final Counter accepted;
+    private final Counter rejected;
+
+    public ExperimentsResource(@Channel(EXPERIMENTS_REQUESTED) Emitter<ExperimentRequested> requests,
+            InteractiveQueries queries, Forwarding forwarding, MeterRegistry registry) {
+        this.requests = requests;
+        this.queries = queries;
+        this.forwarding = forwarding;
+        this.accepted = registry.counter("layerprune.control.requests", "outcome", "accepted");
+        this.rejected = registry.counter("layerprune.control.requests", "outcome", "rejected");
+    }
+
+    /**
+     * Submits an experiment: the body is an {@code experiments.requested} event, of which {@code experimentId},
+     * {@code time} and {@code schemaVersion} may be left out for the server to assign. 202 once the request is on the
+     * broker, with its id and where to follow it; 400 naming every field at fault.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response submit(String body) {
+        ExperimentRequested request;
+        try {
+            request = RequestValidation.read(body);
+        } catch (InvalidRequestException e) {
+            rejected.increment();
+            return Problem.response(Status.BAD_REQUEST, "not a valid experiments.requested body", e.errors());
+        }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        Message<ExperimentRequested> message = EventMessages.of(request, SOURCE)
+                .withAck(() -> {
+                    sent.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    sent.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            requests.send(message);
+            sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Problem.response(Status.SERVICE_UNAVAILABLE, "interrupted while sending the request");
+        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+            LOG.errorf(e, "cannot send experiments.requested %s", request.experimentId());
+            return Problem.response(Status.SERVICE_UNAVAILABLE, "the request could not be put on the broker: "
+                    + (e.getCause() == null ? e : e.getCause()).getMessage());
+        }
+        accepted.increment();
+        String id = request.experimentId();
+        return Response.accepted(new Submitted(id, ExperimentState.REQUESTED, "/experiments/" + id,
+                        "/experiments/" + id + "/events"))
+                .location(URI.create("/experiments/" + id))
+                .build();
+    }
+
+    /** Every experiment of every instance: id, state, model, block sizes. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@Context HttpHeaders headers) {
+        Map<String, Object> byId = new TreeMap<>();
+        try {
+            queries.local().forEach(view -> byId.put(view.experimentId(), ExperimentSummary.of(view)));
+        } catch (InvalidStateStoreException e) {
+            return Problem.response(Status.SERVICE_UNAVAILABLE, "the view store is not ready: " + e.getMessage());
+        }
+        if (!Forwarding.forwarded(headers)) {
+            for (HostInfo host : queries.others()) {
+                Response part;
+                try {
+                    part = forwarding.get(host, "/experiments", queries.self(), MediaType.APPLICATION_JSON);
+                } catch (IOException e) {
+                    return Problem.response(Status.BAD_GATEWAY, "instance " + host + " did not answer: " + e);
+                }
+                if (part.getStatus() != 200) {
+                    return Problem.response(Status.BAD_GATEWAY, "instance " + host + " answered " + part.getStatus());
+                }
+                for (Map<String, Object> summary : Json.readList((byte[]) part.getEntity())) {
+                    byId.putIfAbsent((String) summary.get("experimentId"), summary);
+                }
+            }
+        }
+        return Response.ok(new ArrayList<>(byId.values())).build();
+    }
+
+    /** One experiment's view: state, request, probe, every variant's stage, heal progress and scores, failures. */
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return answer(id, uri, headers, view -> Response.ok(view).build());
+    }
+
+    /**
+     * The pruning curves: for n = 0 (the baseline) and each block size, n / L, l*(n), and every task's scores pruned
+     * and healed.
+     */
+    @GET
+    @Path("{id}/curve")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response curve(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return answer(id, uri, headers, view -> Response.ok(PruningCurve.of(view)).build());
+    }
+
+    /**
+     * The probe's heat map (rows min-max normalised, l*(n) traced): SVG by default, PNG with {@code Accept: image/png}
+     * or {@code ?format=png}. 404 until the probe has reported.
+     */
+    @GET
+    @Path("{id}/heatmap")
+    @Produces({SVG, PNG})
+    public Response heatmap(@PathParam("id") String id, @QueryParam("format") String format,
+            @Context UriInfo uri, @Context HttpHeaders headers) {
+        MediaType type;
+        if (format != null) {
+            type = switch (format.toLowerCase(Locale.ROOT)) {
+                case "svg" -> SVG_TYPE;
+                case "png" -> PNG_TYPE;
+                default -> null;
+            };
+            if (type == null) {
+                return Problem.response(Status.BAD_REQUEST, "unknown heat map format",
+                        List.of(new Problem.FieldError("format", "\"" + format + "\" is neither svg nor png")));
+            }
+        } else {
+            type = headers.getAcceptableMediaTypes().stream()
+                    .filter(t -> t.isCompatible(SVG_TYPE) || t.isCompatible(PNG_TYPE))
+                    .findFirst()
+                    .map(t -> t.isCompatible(SVG_TYPE) ? SVG_TYPE : PNG_TYPE)
+                    .orElse(SVG_TYPE);
+        }
+        return answer(id, uri, headers, view -> {
+            SimilarityProbed probe = view.probe();
+            if (probe == null) {
+                return Problem.response(Status.NOT_FOUND, "experiment " + id + " has no probe result yet");
+            }
+            ProbeResult result = probeResult(probe);
+            Object body = type.equals(PNG_TYPE)
+                    ? HeatMap.png(result, HeatMap.DEFAULT_WIDTH, HeatMap.DEFAULT_HEIGHT)
+                    : HeatMap.svg(result, HeatMap.DEFAULT_WIDTH, HeatMap.DEFAULT_HEIGHT);
+            return Response.ok(body, type).build();
+        });
+    }
+
+    /** The probe's result as core's heat map wants it. */
+    static ProbeResult probeResult(SimilarityProbed probe) {
+        double[][] distances = probe.distances().stream()
+                .map(row -> row.stream().mapToDouble(Double::doubleValue).toArray())
+                .toArray(double[][]::new);
+        return new ProbeResult(probe.metric().wireName(), probe.layers(), probe.samples(), probe.tokens(), distances,
+                probe.modelHash());
+    }
+
+    /**
+     * {@code local} of the view when this instance holds it; the holder's answer to the same request when another
+     * does (a forwarded request is answered here only); 404 when none does, 503 while no one can tell.
+     */
+    private Response answer(String id, UriInfo uri, HttpHeaders headers, Function<ExperimentView, Response> local) {
+        Lookup lookup = queries.find(id);
+        if (lookup instanceof Found found) {
+            return local.apply(found.view());
+        }
+        if (lookup instanceof Remote remote && !Forwarding.forwarded(headers)) {
+            URI request = uri.getRequestUri();
+            String pathAndQuery = request.getRawPath() + (request.getRawQuery() == null ? ""
+                    : "?" + request.getRawQuery());
+            try {
+                return forwarding.get(remote.host(), pathAndQuery, queries.self(),
+                        headers.getHeaderString(HttpHeaders.ACCEPT));
+            } catch (IOException e) {
+                return Problem.response(Status.BAD_GATEWAY, "instance " + remote.host() + ", which holds experiment "
+                        + id + ", did not answer: " + e);
+            }
+        }
+        if (lookup instanceof Unavailable unavailable) {
+            return Problem.response(Status.SERVICE_UNAVAILABLE, unavailable.reason());
+        }
+        if (lookup instanceof NotFound || lookup instanceof Remote) {
+            return Problem.response(Status.NOT_FOUND, "no experiment " + id);
+        }
+        throw new IllegalStateException("unknown lookup " + lookup);
+    }
+
+}
