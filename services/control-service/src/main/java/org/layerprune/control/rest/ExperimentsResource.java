@@ -2,6 +2,7 @@ package org.layerprune.control.rest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -15,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -72,11 +76,13 @@ public class ExperimentsResource {
     private final Emitter<ExperimentRequested> requests;
     private final InteractiveQueries queries;
     private final Forwarding forwarding;
+    private final LiveEvents live;
     private final Counter accepted;
     private final Counter rejected;
 
     public ExperimentsResource(@Channel(EXPERIMENTS_REQUESTED) Emitter<ExperimentRequested> requests,
-            InteractiveQueries queries, Forwarding forwarding, MeterRegistry registry) {
+            InteractiveQueries queries, Forwarding forwarding, LiveEvents live, MeterRegistry registry) {
+        this.live = live;
         this.requests = requests;
         this.queries = queries;
         this.forwarding = forwarding;
@@ -215,6 +221,35 @@ public class ExperimentsResource {
                     : HeatMap.svg(result, HeatMap.DEFAULT_WIDTH, HeatMap.DEFAULT_HEIGHT);
             return Response.ok(body, type).build();
         });
+    }
+
+    /**
+     * The experiment's events as they happen, as server-sent events named by event type ({@code heal.progress},
+     * {@code variants.pruned}, {@code variants.healed}, {@code variants.evaluated}, {@code stage.failed}, ...), each
+     * with the event's JSON as data and its CloudEvents id. Any instance streams any experiment.
+     */
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
+        AtomicReference<Cancellable> subscription = new AtomicReference<>();
+        subscription.set(live.of(id).subscribe().with(
+                event -> sink.send(sse.newEventBuilder()
+                                .name(event.type())
+                                .id(event.id())
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(String.class, event.json())
+                                .build())
+                        .whenComplete((ignored, failure) -> {
+                            Cancellable cancellable = subscription.get();
+                            if ((failure != null || sink.isClosed()) && cancellable != null) {
+                                cancellable.cancel(); // the client went away
+                            }
+                        }),
+                failure -> sink.close()));
+        // tells the client the subscription is in place
+        sink.send(sse.newEventBuilder().name("subscribed").data(String.class, "{\"experimentId\":\"" + id + "\"}")
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     /** The probe's result as core's heat map wants it. */

@@ -245,7 +245,7 @@ class ExperimentsResourceTest {
     void publishesOpenApiHealthAndMetrics() {
         String openapi = new String(api.get("/q/openapi?format=json").body());
         for (String path : List.of("\"/experiments\"", "\"/experiments/{id}\"", "\"/experiments/{id}/curve\"",
-                "\"/experiments/{id}/heatmap\"")) {
+                "\"/experiments/{id}/heatmap\"", "\"/experiments/{id}/events\"")) {
             assertTrue(openapi.contains(path), path + " missing from " + openapi);
         }
 
