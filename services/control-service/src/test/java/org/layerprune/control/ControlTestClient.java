@@ -30,6 +30,12 @@ public final class ControlTestClient {
         return send(request.GET().build());
     }
 
+    /** GET {@code path} as another instance asks: answered from the instance's own store only. */
+    public HttpResponse<byte[]> getForwarded(String path) {
+        return send(HttpRequest.newBuilder(root.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("X-Layerprune-Forwarded", "test").GET().build());
+    }
+
     public HttpResponse<byte[]> get(String path) {
         return get(path, null);
     }
