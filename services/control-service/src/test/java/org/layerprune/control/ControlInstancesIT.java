@@ -28,6 +28,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.layerprune.contracts.kafka.EventJson;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.testkit.EmbeddedKafkaBroker;
 
@@ -106,6 +107,12 @@ class ControlInstancesIT {
                     assertEquals(200, api.get("/experiments/" + id + "/heatmap").statusCode());
                 }
                 assertEquals(404, api.get("/experiments/" + run + "-unknown").statusCode());
+                for (String id : ids) { // an id held here or by the other instance, reused with other settings
+                    HttpResponse<byte[]> reused = api.post("/experiments", EventJson.mapper().writeValueAsString(
+                            ExperimentEvents.requested(id, 4)));
+                    assertEquals(409, reused.statusCode(), id + " on " + instance + ": " + new String(reused.body(),
+                            StandardCharsets.UTF_8));
+                }
             }
         }
     }

@@ -106,6 +106,11 @@ public class ExperimentsResource {
             rejected.increment();
             return Problem.response(Status.BAD_REQUEST, "not a valid experiments.requested body", e.errors());
         }
+        Response conflict = conflict(request);
+        if (conflict != null) {
+            rejected.increment();
+            return conflict;
+        }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         Message<ExperimentRequested> message = EventMessages.of(request, SOURCE)
                 .withAck(() -> {
@@ -133,6 +138,36 @@ public class ExperimentsResource {
                         "/experiments/" + id + "/events"))
                 .location(URI.create("/experiments/" + id))
                 .build();
+    }
+
+    /**
+     * 409 when an experiment of this id was requested with other settings: an id names one experiment, and the
+     * stages would answer with the first one's results. Null when the id is new, or was requested with the same
+     * settings (a retried POST), or when no instance can tell now (the stages still keep the first).
+     */
+    private Response conflict(ExperimentRequested request) {
+        String id = request.experimentId();
+        Lookup lookup = queries.find(id);
+        ExperimentRequested first = null;
+        if (lookup instanceof Found found) {
+            first = found.view().request();
+        } else if (lookup instanceof Remote remote) {
+            try {
+                Response view = forwarding.get(remote.host(), "/experiments/" + id, queries.self(),
+                        MediaType.APPLICATION_JSON);
+                if (view.getStatus() == 200) {
+                    first = Json.request((byte[]) view.getEntity());
+                }
+            } catch (IOException e) {
+                LOG.warnf("cannot ask %s whether %s exists: %s", remote.host(), id, e);
+            }
+        }
+        if (first == null || Json.sameSettings(first, request)) {
+            return null;
+        }
+        return Problem.response(Status.CONFLICT, "experiment " + id + " exists with other settings",
+                List.of(new Problem.FieldError("experimentId", "\"" + id + "\" was requested before with other"
+                        + " settings; choose another id, or leave it out for the server to assign one")));
     }
 
     /** Every experiment of every instance: id, state, model, block sizes. */

@@ -116,6 +116,23 @@ class ExperimentsResourceTest {
     }
 
     @Test
+    void acceptsARetriedRequestButRefusesAnIdReusedWithOtherSettings() {
+        String id = SharedFixtures.experimentId("reused");
+        ObjectNode body = exampleRequest();
+        body.put("experimentId", id);
+        assertEquals(202, api.post("/experiments", body.toString()).statusCode());
+        await().atMost(WITHIN).untilAsserted(() -> assertEquals(200, api.get("/experiments/" + id).statusCode()));
+
+        body.put("time", "2026-06-01T00:00:00Z");
+        assertEquals(202, api.post("/experiments", body.toString()).statusCode(), "the same request again");
+
+        body.putArray("blockSizes").add(2);
+        HttpResponse<byte[]> reused = api.post("/experiments", body.toString());
+        assertEquals(409, reused.statusCode(), new String(reused.body()));
+        assertEquals("experimentId", ControlTestClient.json(reused).get("errors").get(0).get("field").asText());
+    }
+
+    @Test
     void refusesAnInvalidRequestNamingEveryFieldAtFault() {
         ObjectNode body = exampleRequest();
         body.remove("metric");
