@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -95,6 +99,12 @@ public class ExperimentsResource {
      * {@code time} and {@code schemaVersion} may be left out for the server to assign. 202 once the request is on the
      * broker, with its id and where to follow it; 400 naming every field at fault.
      */
+    @APIResponse(responseCode = "202", description = "on the broker",
+            content = @Content(schema = @Schema(implementation = Submitted.class)))
+    @APIResponse(responseCode = "400", description = "every field at fault",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the id was requested before with other settings",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -171,6 +181,8 @@ public class ExperimentsResource {
     }
 
     /** Every experiment of every instance: id, state, model, block sizes. */
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(type = SchemaType.ARRAY,
+            implementation = ExperimentSummary.class)))
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@Context HttpHeaders headers) {
@@ -200,6 +212,9 @@ public class ExperimentsResource {
     }
 
     /** One experiment's view: state, request, probe, every variant's stage, heal progress and scores, failures. */
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ExperimentView.class)))
+    @APIResponse(responseCode = "404", description = "no event of it seen",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -211,6 +226,7 @@ public class ExperimentsResource {
      * The pruning curves: for n = 0 (the baseline) and each block size, n / L, l*(n), and every task's scores pruned
      * and healed.
      */
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = PruningCurve.class)))
     @GET
     @Path("{id}/curve")
     @Produces(MediaType.APPLICATION_JSON)
@@ -222,6 +238,10 @@ public class ExperimentsResource {
      * The probe's heat map (rows min-max normalised, l*(n) traced): SVG by default, PNG with {@code Accept: image/png}
      * or {@code ?format=png}. 404 until the probe has reported.
      */
+    @APIResponse(responseCode = "200", description = "the heat map", content = {
+        @Content(mediaType = SVG), @Content(mediaType = PNG)})
+    @APIResponse(responseCode = "404", description = "no probe result yet",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     @GET
     @Path("{id}/heatmap")
     @Produces({SVG, PNG})
