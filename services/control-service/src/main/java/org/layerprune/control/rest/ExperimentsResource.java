@@ -2,6 +2,7 @@ package org.layerprune.control.rest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,10 +17,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +79,7 @@ public class ExperimentsResource {
     private static final Logger LOG = Logger.getLogger(ExperimentsResource.class);
     private static final String SOURCE = EventMessages.source("control-service");
     private static final long SEND_TIMEOUT_SECONDS = 30;
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final Emitter<ExperimentRequested> requests;
     private final InteractiveQueries queries;
@@ -287,20 +291,23 @@ public class ExperimentsResource {
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
+        Multi<OutboundSseEvent> events = live.of(id).map(event -> sse.newEventBuilder()
+                .name(event.type())
+                .id(event.id())
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(String.class, event.json())
+                .build());
+        // a comment now and then keeps proxies from closing a quiet stream, and finds out when the client left
+        Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
+                .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         AtomicReference<Cancellable> subscription = new AtomicReference<>();
-        subscription.set(live.of(id).subscribe().with(
-                event -> sink.send(sse.newEventBuilder()
-                                .name(event.type())
-                                .id(event.id())
-                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                                .data(String.class, event.json())
-                                .build())
-                        .whenComplete((ignored, failure) -> {
-                            Cancellable cancellable = subscription.get();
-                            if ((failure != null || sink.isClosed()) && cancellable != null) {
-                                cancellable.cancel(); // the client went away
-                            }
-                        }),
+        subscription.set(Multi.createBy().merging().streams(events, keepAlive).subscribe().with(
+                event -> sink.send(event).whenComplete((ignored, failure) -> {
+                    Cancellable cancellable = subscription.get();
+                    if ((failure != null || sink.isClosed()) && cancellable != null) {
+                        cancellable.cancel(); // the client went away
+                    }
+                }),
                 failure -> sink.close()));
         // tells the client the subscription is in place
         sink.send(sse.newEventBuilder().name("subscribed").data(String.class, "{\"experimentId\":\"" + id + "\"}")
