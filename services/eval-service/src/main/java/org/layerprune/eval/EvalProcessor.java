@@ -27,13 +27,13 @@ import org.layerprune.stage.Stage;
 public class EvalProcessor {
 
     public static final String SERVICE = "eval-service";
-    /** Topic variants.pruned. */
-    public static final String PRUNED = "variants-pruned";
-    /** Topic variants.healed. */
-    public static final String HEALED = "variants-healed";
-    /** Topic variants.evaluated. */
+    /** Reads topic variants.pruned; named by service, as every incoming channel (see probe-service). */
+    public static final String PRUNED = "eval-variants-pruned";
+    /** Reads topic variants.healed. */
+    public static final String HEALED = "eval-variants-healed";
+    /** Writes topic variants.evaluated. */
     public static final String EVALUATED = "variants-evaluated";
-    /** Topic stage.failed. */
+    /** Writes topic stage.failed (each service; one shared channel when they are combined). */
     public static final String FAILED = "stage-failed";
 
     private final Stage stage;

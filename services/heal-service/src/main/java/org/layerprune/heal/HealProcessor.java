@@ -45,13 +45,13 @@ import org.layerprune.stage.StageOutputs;
 public class HealProcessor {
 
     public static final String SERVICE = "heal-service";
-    /** Topic variants.pruned. */
-    public static final String PRUNED = "variants-pruned";
-    /** Topic heal.progress. */
+    /** Reads topic variants.pruned; named by service, as every incoming channel (see probe-service). */
+    public static final String PRUNED = "heal-variants-pruned";
+    /** Writes topic heal.progress. */
     public static final String PROGRESS = "heal-progress";
-    /** Topic variants.healed. */
+    /** Writes topic variants.healed. */
     public static final String HEALED = "variants-healed";
-    /** Topic stage.failed. */
+    /** Writes topic stage.failed (each service; one shared channel when they are combined). */
     public static final String FAILED = "stage-failed";
     /** The worker pool, as large as the number of devices. */
     public static final String WORKERS = "heal-worker";

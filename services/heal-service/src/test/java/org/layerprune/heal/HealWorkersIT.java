@@ -129,8 +129,8 @@ class HealWorkersIT {
                     .toString(), "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
                     "-Dai.djl.pytorch.num_threads=1", "-Dquarkus.http.port=0",
                     // notice a killed worker within seconds rather than the default 45 s
-                    "-Dmp.messaging.incoming.variants-pruned.session.timeout.ms=6000",
-                    "-Dmp.messaging.incoming.variants-pruned.heartbeat.interval.ms=1000",
+                    "-Dmp.messaging.incoming.heal-variants-pruned.session.timeout.ms=6000",
+                    "-Dmp.messaging.incoming.heal-variants-pruned.heartbeat.interval.ms=1000",
                     "-jar", System.getProperty("heal-service.jar", "target/quarkus-app/quarkus-run.jar"))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);

@@ -26,11 +26,15 @@ import org.layerprune.stage.Stage;
 public class ProbeProcessor {
 
     public static final String SERVICE = "probe-service";
-    /** Topic experiments.requested. */
-    public static final String REQUESTS = "experiments-requested";
-    /** Topic similarity.probed. */
+    /** Reads topic experiments.requested; incoming channels are named by service, see {@link #PROBED}. */
+    public static final String REQUESTS = "probe-experiments-requested";
+    /**
+     * Writes topic similarity.probed. Outgoing channels are named as their topic, incoming ones add the service in
+     * front, so that the services combine in one application (all-in-one) with unique channels and none of them is
+     * wired to another in memory past the broker.
+     */
     public static final String PROBED = "similarity-probed";
-    /** Topic stage.failed. */
+    /** Writes topic stage.failed (each service; one shared channel when they are combined). */
     public static final String FAILED = "stage-failed";
 
     private final Stage stage;

@@ -28,11 +28,11 @@ import org.layerprune.stage.StageOutputs;
 public class PruneProcessor {
 
     public static final String SERVICE = "prune-service";
-    /** Topic similarity.probed. */
-    public static final String PROBED = "similarity-probed";
-    /** Topic variants.pruned. */
+    /** Reads topic similarity.probed; named by service, as every incoming channel (see probe-service). */
+    public static final String PROBED = "prune-similarity-probed";
+    /** Writes topic variants.pruned. */
     public static final String PRUNED = "variants-pruned";
-    /** Topic stage.failed. */
+    /** Writes topic stage.failed (each service; one shared channel when they are combined). */
     public static final String FAILED = "stage-failed";
 
     private final Stage stage;
