@@ -40,11 +40,14 @@ public class AllInOne {
         RunOptions options;
         try {
             options = RunOptions.parse(args);
-            options.modelDir(); // a run without a model is refused before anything starts
-            options.dataDir();
+            RunInputs.check(options.modelDir(), options.dataDir()); // refused before anything starts
         } catch (RunOptions.UsageException e) {
             System.err.println("layerprune all-in-one: " + e.getMessage());
             System.err.print(RunOptions.USAGE);
+            System.exit(2);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("layerprune all-in-one: " + e.getMessage());
             System.exit(2);
             return;
         }

@@ -35,14 +35,23 @@ record RunInputs(ArtifactRef model, ArtifactRef calibration, ArtifactRef eval) {
      *     large to copy, or a copy under the root holds other files
      */
     static RunInputs install(Path root, Path modelDir, Path dataDir) {
-        require(modelDir.resolve("config.json"), "--model " + modelDir + " is not a checkpoint directory");
-        require(dataDir.resolve(CALIBRATION_FILE), "--data " + dataDir + " has no " + CALIBRATION_FILE);
-        require(dataDir.resolve(EVAL_FILE), "--data " + dataDir + " has no " + EVAL_FILE);
+        check(modelDir, dataDir);
         Path realRoot = real(root);
         Path model = inside(realRoot, modelDir, "models", true);
         Path data = inside(realRoot, dataDir, "data", false);
         return new RunInputs(ArtifactRef.of(realRoot, model), ArtifactRef.of(realRoot, data.resolve(CALIBRATION_FILE)),
                 ArtifactRef.of(realRoot, data.resolve(EVAL_FILE)));
+    }
+
+    /**
+     * Checks that {@code modelDir} is a checkpoint directory and {@code dataDir} holds both data files.
+     *
+     * @throws IllegalArgumentException naming what is missing
+     */
+    static void check(Path modelDir, Path dataDir) {
+        require(modelDir.resolve("config.json"), "--model " + modelDir + " is not a checkpoint directory");
+        require(dataDir.resolve(CALIBRATION_FILE), "--data " + dataDir + " has no " + CALIBRATION_FILE);
+        require(dataDir.resolve(EVAL_FILE), "--data " + dataDir + " has no " + EVAL_FILE);
     }
 
     /** {@code dir} itself when it lies under the root, else its copy in {@code <root>/<kind>/<name>}. */
