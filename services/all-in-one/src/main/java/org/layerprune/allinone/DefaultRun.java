@@ -2,6 +2,7 @@ package org.layerprune.allinone;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,9 @@ import org.layerprune.contracts.kafka.EventSerializer;
  */
 public class DefaultRun implements QuarkusApplication {
 
+    /** The exit code of a run stopped before its experiment finished: 128 + SIGTERM, as a shell reports it. */
+    static final int STOPPED = 143;
+
     /** The CloudEvents source of the request. */
     static final String SOURCE = "/layerprune/all-in-one";
 
@@ -35,6 +39,9 @@ public class DefaultRun implements QuarkusApplication {
 
     @ConfigProperty(name = "layerprune.artifact-root")
     Path artifactRoot;
+
+    @Inject
+    StopSignal stop;
 
     private final PrintStream out = System.out;
 
@@ -63,6 +70,13 @@ public class DefaultRun implements QuarkusApplication {
             }
         })) {
             submit(request);
+            CompletableFuture.anyOf(finished, stop.stopping()).get();
+            if (!finished.isDone()) {
+                out.printf(Locale.ROOT, "stopped after %.1f s, before experiment %s finished; the same command again"
+                        + " continues from its outputs (a heal from its last checkpoint)%n",
+                        (System.nanoTime() - start) / 1e9, request.experimentId());
+                return STOPPED;
+            }
             List<StageFailed> failures = finished.get();
             if (!failures.isEmpty()) {
                 out.printf(Locale.ROOT, "experiment %s failed after %.1f s%n", request.experimentId(),

@@ -14,8 +14,8 @@ import org.layerprune.contracts.artifact.ArtifactRef;
 /**
  * The run's model and data as refs under the artifact root. Events name artifacts by ref, and a ref may not lead out of
  * the root (not even through a symbolic link), so a model or data directory outside the root is copied in, as
- * {@code models/<name>} and {@code data/<name>}, once: a later run finds the copy. Only small models are copied; a large
- * one must already lie under the root.
+ * {@code models/<name>} and {@code data/<name>}, once: a later run finds the copy. Only small models are copied; a
+ * large one must already lie under the root.
  *
  * @param model the checkpoint directory
  * @param calibration the probe's and heal's sequences

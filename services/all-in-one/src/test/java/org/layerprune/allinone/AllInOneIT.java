@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +27,9 @@ class AllInOneIT {
 
     /** A bound on a run that hangs, not a performance target: the default run takes a few minutes. */
     private static final long LIMIT_MINUTES = 20;
-    private static final Pattern HEADER = Pattern.compile("^\\s*n\\s+dropped\\s+l\\*\\(n\\)\\s+pruned loss\\s+healed loss$");
+    private static final Pattern HEADER =
+            Pattern.compile("^\\s*n\\s+dropped\\s+l\\*\\(n\\)\\s+pruned loss\\s+healed loss$");
+    private static final Pattern SERVICE_JAR = Pattern.compile("org\\.layerprune\\.layerprune-.*-service-.*\\.jar");
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d+)\\s+([0-9.]+)%\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$");
 
     record Row(int n, double fraction, String lStar, double pruned, double healed) {
@@ -75,6 +80,25 @@ class AllInOneIT {
                 + " %.1f s wall, launch to exit%n", seconds);
         Files.writeString(target.resolve("all-in-one-it.txt"), timing + output.substring(output.indexOf("Pruning")));
         System.out.print("[AllInOneIT] " + timing);
+    }
+
+    @Test
+    void packagesTheServicesWithoutTheirOwnConfiguration() throws IOException {
+        Path lib = Path.of(System.getProperty("all-in-one.jar", "target/quarkus-app/quarkus-run.jar")).getParent()
+                .resolve("lib/main");
+        List<Path> services;
+        try (Stream<Path> jars = Files.list(lib)) {
+            services = jars.filter(j -> SERVICE_JAR.matcher(j.getFileName().toString()).matches()).sorted()
+                    .toList();
+        }
+        assertEquals(4, services.size(), "service jars in " + lib + ": " + services);
+        for (Path jar : services) {
+            try (JarFile file = new JarFile(jar.toFile())) {
+                assertTrue(file.getEntry("application.properties") == null, jar + " brings its own configuration");
+                assertTrue(file.stream().anyMatch(e -> e.getName().endsWith("Processor.class")),
+                        jar + " has no processor");
+            }
+        }
     }
 
     /** The rows of the printed pruning curve. */

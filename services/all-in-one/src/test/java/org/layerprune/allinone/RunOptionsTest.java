@@ -33,8 +33,8 @@ class RunOptionsTest {
     void refusesUnknownFlagsMissingValuesAndStepsBelowOne() {
         assertEquals("unknown option --model-dir",
                 assertThrows(RunOptions.UsageException.class, () -> RunOptions.parse("--model-dir", "x")).getMessage());
-        assertEquals("--steps needs a value",
-                assertThrows(RunOptions.UsageException.class, () -> RunOptions.parse("--steps", "--exit")).getMessage());
+        assertEquals("--steps needs a value", assertThrows(RunOptions.UsageException.class,
+                () -> RunOptions.parse("--steps", "--exit")).getMessage());
         assertEquals("--steps 0 is not a positive whole number",
                 assertThrows(RunOptions.UsageException.class, () -> RunOptions.parse("--steps", "0")).getMessage());
     }
