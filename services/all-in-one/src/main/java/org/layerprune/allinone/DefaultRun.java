@@ -77,23 +77,18 @@ public class DefaultRun implements QuarkusApplication {
                         (System.nanoTime() - start) / 1e9, request.experimentId());
                 return STOPPED;
             }
-            List<StageFailed> failures = finished.get();
-            if (!failures.isEmpty()) {
-                out.printf(Locale.ROOT, "experiment %s failed after %.1f s%n", request.experimentId(),
-                        (System.nanoTime() - start) / 1e9);
-                return exitOrWait(options, 1);
-            }
+            boolean failed = !finished.get().isEmpty();
             List<CurveRow> rows;
             synchronized (progress) {
                 rows = progress.rows();
             }
             out.printf(Locale.ROOT, "%nPruning curve of %s (%s on %s; n = 0 is the unpruned model, nothing to heal),"
-                    + " done in %.1f s:%n%n", inputs.model(), ExperimentProgress.METRIC.wireName(), inputs.eval(),
-                    (System.nanoTime() - start) / 1e9);
+                    + " %s after %.1f s:%n%n", inputs.model(), ExperimentProgress.METRIC.wireName(), inputs.eval(),
+                    failed ? "as far as it got: a stage FAILED (above)" : "done", (System.nanoTime() - start) / 1e9);
             out.print(CurveTable.render(rows, ExperimentProgress.METRIC.wireName()));
             out.println();
+            return exitOrWait(options, failed ? 1 : 0);
         }
-        return exitOrWait(options, 0);
     }
 
     private int exitOrWait(RunOptions options, int code) {
