@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.layerprune.heal.HealProcessor;
 
 /** deploy/k8s: schema-checked, and consistent with the services, compose and itself. */
 class KubernetesTest {
@@ -214,11 +215,10 @@ class KubernetesTest {
                 assertTrue(field.getValue().isTextual(), "KEDA's trigger metadata is strings only: " + field.getKey()));
 
         Properties heal = Repo.applicationProperties("heal-service");
-        assertEquals(heal.getProperty("mp.messaging.incoming.variants-pruned.group.id"),
-                metadata.path("consumerGroup").asText());
-        assertEquals(heal.getProperty("mp.messaging.incoming.variants-pruned.topic"), metadata.path("topic").asText());
-        assertEquals(heal.getProperty("mp.messaging.incoming.variants-pruned.auto.offset.reset"),
-                metadata.path("offsetResetPolicy").asText());
+        String channel = "mp.messaging.incoming." + HealProcessor.PRUNED + ".";
+        assertEquals(heal.getProperty(channel + "group.id"), metadata.path("consumerGroup").asText());
+        assertEquals(heal.getProperty(channel + "topic"), metadata.path("topic").asText());
+        assertEquals(heal.getProperty(channel + "auto.offset.reset"), metadata.path("offsetResetPolicy").asText());
         assertEquals(byName("ConfigMap").get("layerprune-kafka").path("data").path("KAFKA_BOOTSTRAP_SERVERS").asText(),
                 metadata.path("bootstrapServers").asText());
         assertTrue(Integer.parseInt(metadata.path("lagThreshold").asText()) >= 1);

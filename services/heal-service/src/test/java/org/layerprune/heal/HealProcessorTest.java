@@ -204,7 +204,7 @@ class HealProcessorTest {
         AtomicBoolean acknowledged = new AtomicBoolean();
         Message<VariantPruned> record = Message.of(variant, Metadata.of(new IncomingKafkaRecordMetadata<>(
                 new ConsumerRecord<>(partition.topic(), partition.partition(), 0L, variant.key(), variant),
-                "variants-pruned")), () -> {
+                HealProcessor.PRUNED)), () -> {
                     acknowledged.set(true);
                     return CompletableFuture.completedFuture(null);
                 });
