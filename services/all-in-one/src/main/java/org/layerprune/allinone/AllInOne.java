@@ -19,7 +19,8 @@ import org.layerprune.testkit.EmbeddedKafkaBroker;
 
 /**
  * The default run in one JVM: starts a single-node KRaft broker in this process, creates every topic, points the
- * services at it and at the artifact root, then runs Quarkus with the four stage services and {@link DefaultRun}.
+ * services at it and at the artifact root, then runs Quarkus with the four stage services, the control service and
+ * {@link DefaultRun}.
  * The broker goes down after Quarkus has stopped, so that the services' consumers leave their groups first.
  */
 @QuarkusMain
@@ -78,6 +79,7 @@ public class AllInOne {
             broker.createTopics(topics, PARTITIONS);
             System.setProperty("kafka.bootstrap.servers", broker.bootstrapServers());
             System.setProperty("layerprune.artifact-root", options.artifactRoot().toString());
+            System.setProperty("kafka-streams.state.dir", brokerData.resolve("streams-state").toString());
             Quarkus.run(DefaultRun.class, (code, failure) -> {
                 exitCode[0] = code;
                 if (failure instanceof IllegalArgumentException) { // a model or data directory that cannot be used

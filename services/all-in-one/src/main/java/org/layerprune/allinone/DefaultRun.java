@@ -4,41 +4,38 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.layerprune.contracts.events.ExperimentRequested;
 import org.layerprune.contracts.events.StageFailed;
-import org.layerprune.contracts.kafka.CloudEvent;
-import org.layerprune.contracts.kafka.EventSerializer;
 
 /**
- * What the all-in-one does once its services are up: submits the default experiment, prints a line for each stage
- * change and heal progress, and when every variant is evaluated prints the pruning curve; then serves metrics and
- * health until stopped, or returns at once with {@code --exit}. Exit code 1 when a stage failed.
+ * What the all-in-one does once its services are up: submits the default experiment to the control service's REST API,
+ * prints a line for each stage change and heal progress (read from the topics), and when every variant is evaluated
+ * prints the pruning curve the API serves; then serves the API, metrics and health until stopped, or returns at once
+ * with {@code --exit}. Exit code 1 when a stage failed.
  */
 public class DefaultRun implements QuarkusApplication {
 
     /** The exit code of a run stopped before its experiment finished: 128 + SIGTERM, as a shell reports it. */
     static final int STOPPED = 143;
 
-    /** The CloudEvents source of the request. */
-    static final String SOURCE = "/layerprune/all-in-one";
+    /** How long the control service's view may trail the events this run watched before it is given up on. */
+    static final Duration VIEW_SETTLES_WITHIN = Duration.ofMinutes(1);
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
     @ConfigProperty(name = "layerprune.artifact-root")
     Path artifactRoot;
+
+    @ConfigProperty(name = "quarkus.http.port")
+    int httpPort;
 
     @Inject
     StopSignal stop;
@@ -69,7 +66,8 @@ public class DefaultRun implements QuarkusApplication {
                 }
             }
         })) {
-            submit(request);
+            ControlClient control = new ControlClient(URI.create("http://localhost:" + httpPort));
+            control.submit(request);
             CompletableFuture.anyOf(finished, stop.stopping()).get();
             if (!finished.isDone()) {
                 out.printf(Locale.ROOT, "stopped after %.1f s, before experiment %s finished; the same command again"
@@ -78,10 +76,8 @@ public class DefaultRun implements QuarkusApplication {
                 return STOPPED;
             }
             boolean failed = !finished.get().isEmpty();
-            List<CurveRow> rows;
-            synchronized (progress) {
-                rows = progress.rows();
-            }
+            List<CurveRow> rows = CurveRow.of(control.settledCurve(request.experimentId(), VIEW_SETTLES_WITHIN),
+                    ExperimentProgress.TASK.wireName(), ExperimentProgress.METRIC.wireName());
             out.printf(Locale.ROOT, "%nPruning curve of %s (%s on %s; n = 0 is the unpruned model, nothing to heal),"
                     + " %s after %.1f s:%n%n", inputs.model(), ExperimentProgress.METRIC.wireName(), inputs.eval(),
                     failed ? "as far as it got: a stage FAILED (above)" : "done", (System.nanoTime() - start) / 1e9);
@@ -93,22 +89,10 @@ public class DefaultRun implements QuarkusApplication {
 
     private int exitOrWait(RunOptions options, int code) {
         if (!options.exit()) {
-            out.println("serving /q/metrics and /q/health until stopped (Ctrl+C); --exit leaves at once");
+            out.printf(Locale.ROOT, "serving the API (http://localhost:%d/experiments, OpenAPI at /q/openapi), /q/metrics"
+                    + " and /q/health until stopped (Ctrl+C); --exit leaves at once%n", httpPort);
             Quarkus.waitForExit();
         }
         return code;
-    }
-
-    private void submit(ExperimentRequested request) throws InterruptedException, ExecutionException {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "all-in-one-submit"), new StringSerializer(),
-                new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(ExperimentRequested.TYPE.name(),
-                    request.key(), new EventSerializer<ExperimentRequested>().serialize(ExperimentRequested.TYPE.name(),
-                    request));
-            CloudEvent.of(request, SOURCE).writeTo(record.headers());
-            producer.send(record).get();
-        }
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.layerprune.contracts.events.EvalTaskName;
 import org.layerprune.contracts.events.Event;
 import org.layerprune.contracts.events.HealProgress;
 import org.layerprune.contracts.events.ScoreMetric;
@@ -19,18 +19,18 @@ import org.layerprune.contracts.events.VariantPruned;
 import org.layerprune.contracts.events.VariantStage;
 
 /**
- * One experiment followed through its events: a line for each stage change and heal progress, and the pruning curve
- * (the first score of {@link #METRIC} of every variant) once every variant is evaluated. Plain state, no Kafka: the
+ * One experiment followed through its events: a line for each stage change and heal progress, and whether every
+ * variant has its score of {@link #METRIC} (the curve itself is the control service's). Plain state, no Kafka: the
  * feed hands it the experiment's events in the order they arrive.
  */
 final class ExperimentProgress {
 
     /** The score on the curve: the validation loss. */
+    static final EvalTaskName TASK = EvalTaskName.LOSS;
     static final ScoreMetric METRIC = ScoreMetric.LOSS;
 
     private final String experimentId;
     private Optional<SimilarityProbed> probed = Optional.empty();
-    private final Map<Integer, Integer> lStar = new TreeMap<>();
     private final Map<Integer, Double> pruned = new TreeMap<>();
     private final Map<Integer, Double> healed = new TreeMap<>();
     private final List<StageFailed> failures = new ArrayList<>();
@@ -48,7 +48,6 @@ final class ExperimentProgress {
                     p.seconds()));
         }
         if (event instanceof VariantPruned p && p.experimentId().equals(experimentId)) {
-            p.lStar().ifPresent(l -> lStar.put(p.n(), l));
             return line("pruned", p.n() == 0
                     ? String.format(Locale.ROOT, "n=0: the baseline, %d layers, %,d parameters", p.layersBefore(),
                             p.parameters())
@@ -97,19 +96,6 @@ final class ExperimentProgress {
     /** The failures reported so far. */
     List<StageFailed> failures() {
         return List.copyOf(failures);
-    }
-
-    /** The curve so far: n = 0 and every block size once the probe is in, missing scores as NaN. */
-    List<CurveRow> rows() {
-        if (probed.isEmpty()) {
-            return List.of();
-        }
-        int layers = probed.get().layers();
-        List<Integer> sizes = new ArrayList<>(List.of(0));
-        sizes.addAll(probed.get().blockSizes());
-        return sizes.stream().map(n -> new CurveRow(n, (double) n / layers,
-                lStar.containsKey(n) ? OptionalInt.of(lStar.get(n)) : OptionalInt.empty(),
-                pruned.getOrDefault(n, Double.NaN), healed.getOrDefault(n, Double.NaN))).toList();
     }
 
     private static Optional<String> line(String what, String detail) {

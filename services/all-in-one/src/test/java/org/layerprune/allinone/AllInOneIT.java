@@ -4,7 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +27,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command: the packaged all-in-one, as a user starts it (plus {@code --exit} and a fresh artifact
- * root), runs the default stories260K experiment from the shared fixtures to its pruning curve. Writes the wall time
- * to target/all-in-one-it.txt.
+ * The README's first command: the packaged all-in-one, as a user starts it (plus a free port and a fresh artifact
+ * root), runs the default stories260K experiment from the shared fixtures to its pruning curve, and then serves the
+ * same curve on {@code GET /experiments/{id}/curve} and the heat map, until it is stopped. Writes the wall time to
+ * target/all-in-one-it.txt.
  */
 class AllInOneIT {
 
@@ -31,6 +40,8 @@ class AllInOneIT {
             Pattern.compile("^\\s*n\\s+dropped\\s+l\\*\\(n\\)\\s+pruned loss\\s+healed loss$");
     private static final Pattern SERVICE_JAR = Pattern.compile("org\\.layerprune\\.layerprune-.*-service-.*\\.jar");
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d+)\\s+([0-9.]+)%\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$");
+    private static final Pattern EXPERIMENT = Pattern.compile("^experiment (\\S+): ", Pattern.MULTILINE);
+    private static final String SERVING = "serving the API";
 
     record Row(int n, double fraction, String lStar, double pruned, double healed) {
     }
@@ -46,21 +57,35 @@ class AllInOneIT {
         Path jar = Path.of(System.getProperty("all-in-one.jar", "target/quarkus-app/quarkus-run.jar"));
         assertTrue(Files.isRegularFile(jar), jar + " missing: package the module first");
 
+        int port = freePort();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=0", "-jar", jar.toString(), "--exit", "--artifact-root", root.toString());
+                "-Dquarkus.http.port=" + port, "-jar", jar.toString(), "--artifact-root", root.toString());
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile())
                 .start();
-        boolean ended = process.waitFor(LIMIT_MINUTES, TimeUnit.MINUTES);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (!ended) {
-            process.destroyForcibly();
+        String output;
+        double seconds;
+        List<Row> rows;
+        List<Row> served;
+        String heatmap;
+        try {
+            output = awaitServing(process, console, System.nanoTime() + TimeUnit.MINUTES.toNanos(LIMIT_MINUTES));
+            seconds = (System.nanoTime() - start) / 1e9;
+            rows = table(output);
+            Matcher experiment = EXPERIMENT.matcher(output);
+            assertTrue(experiment.find(), "no experiment id printed: " + output);
+            URI api = URI.create("http://localhost:" + port + "/experiments/" + experiment.group(1));
+            served = servedCurve(get(URI.create(api + "/curve")));
+            heatmap = get(URI.create(api + "/heatmap"));
+        } finally {
+            process.destroy(); // as Ctrl+C
+            if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
         }
-        String output = Files.readString(console);
-        assertTrue(ended, "still running after " + LIMIT_MINUTES + " min: " + output);
-        assertEquals(0, process.exitValue(), output);
+        assertEquals(rows, served, "the printed table and GET /experiments/{id}/curve, to the table's 4 decimals");
+        assertTrue(heatmap.startsWith("<?xml") || heatmap.startsWith("<svg"), heatmap);
 
-        List<Row> rows = table(output);
         assertEquals(List.of(0, 1, 2, 3, 4), rows.stream().map(Row::n).toList(), output);
         for (Row row : rows) {
             assertEquals(row.n() / 5.0, row.fraction(), 1e-3, "fraction of n=" + row.n());
@@ -76,8 +101,8 @@ class AllInOneIT {
         Row largest = rows.get(rows.size() - 1);
         assertTrue(largest.healed() < largest.pruned(), "healing did not help n=" + largest.n() + ": " + largest);
 
-        String timing = String.format(Locale.ROOT, "all-in-one default run (packaged, --exit, fresh artifact root):"
-                + " %.1f s wall, launch to exit%n", seconds);
+        String timing = String.format(Locale.ROOT, "all-in-one default run (packaged, fresh artifact root):"
+                + " %.1f s wall, launch to the curve served%n", seconds);
         Files.writeString(target.resolve("all-in-one-it.txt"), timing + output.substring(output.indexOf("Pruning")));
         System.out.print("[AllInOneIT] " + timing);
     }
@@ -91,13 +116,58 @@ class AllInOneIT {
             services = jars.filter(j -> SERVICE_JAR.matcher(j.getFileName().toString()).matches()).sorted()
                     .toList();
         }
-        assertEquals(4, services.size(), "service jars in " + lib + ": " + services);
+        assertEquals(5, services.size(), "service jars in " + lib + ": " + services);
         for (Path jar : services) {
             try (JarFile file = new JarFile(jar.toFile())) {
                 assertTrue(file.getEntry("application.properties") == null, jar + " brings its own configuration");
-                assertTrue(file.stream().anyMatch(e -> e.getName().endsWith("Processor.class")),
+                assertTrue(file.stream().anyMatch(e -> e.getName().endsWith("Processor.class")
+                        || e.getName().endsWith("TopologyProducer.class")),
                         jar + " has no processor");
             }
+        }
+    }
+
+    /** The console once the curve is printed and the API is being served; fails if the run ends first. */
+    private static String awaitServing(Process process, Path console, long deadline) throws Exception {
+        while (true) {
+            String output = Files.readString(console);
+            if (output.contains(SERVING)) {
+                return output;
+            }
+            assertTrue(process.isAlive(), "ended (exit " + (process.isAlive() ? "" : process.exitValue()) + ") before"
+                    + " serving: " + output);
+            assertTrue(System.nanoTime() < deadline, "no curve after " + LIMIT_MINUTES + " min: " + output);
+            Thread.sleep(500);
+        }
+    }
+
+    /** The loss rows of the API's curve, rounded as the table prints them. */
+    private static List<Row> servedCurve(String body) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (JsonNode point : new ObjectMapper().readTree(body).path("points")) {
+            rows.add(new Row(point.path("n").asInt(), round(point.path("fraction").asDouble() * 100, 1) / 100,
+                    point.path("lStar").isNull() || point.path("lStar").isMissingNode() ? "-"
+                            : point.path("lStar").asText(),
+                    round(point.path("pruned").path("loss").path("loss").asDouble(), 4),
+                    round(point.path("healed").path("loss").path("loss").asDouble(), 4)));
+        }
+        return rows;
+    }
+
+    private static double round(double value, int decimals) {
+        return Double.parseDouble(String.format(Locale.ROOT, "%." + decimals + "f", value));
+    }
+
+    private static String get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), uri + ": " + answer.body());
+        return answer.body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
