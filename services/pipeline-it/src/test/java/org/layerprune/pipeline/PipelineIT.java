@@ -56,6 +56,7 @@ import org.layerprune.contracts.kafka.Topics;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
 import org.layerprune.testkit.EmbeddedKafkaBroker;
+import org.layerprune.testkit.GrafanaDashboards;
 
 /**
  * The whole pipeline: the four packaged services (probe, prune, heal, eval) as processes on one broker in this JVM
@@ -131,7 +132,16 @@ class PipelineIT {
 
             Map<String, VariantEvaluated> first = events.awaitEvaluations(experimentId, 9, started);
             Instant done = events.lastEvaluationArrival();
-            Map<String, Map<String, Double>> afterFirst = metrics(started);
+            Map<String, String> scrapes = scrapes(started);
+            Map<String, Map<String, Double>> afterFirst = outcomes(scrapes);
+            for (Map.Entry<String, String> scrape : scrapes.entrySet()) { // kept, for whoever edits the dashboard
+                Files.writeString(target.resolve("pipeline-it-" + scrape.getKey() + "-service.prom"),
+                        scrape.getValue());
+            }
+
+            // what the provisioned Grafana dashboard queries, the running services really export
+            assertEquals(Map.of(), GrafanaDashboards.missing(services.getParent().resolve("deploy/grafana/dashboards"),
+                    scrapes.values()), "dashboard metrics no service exports");
 
             assertEquals(List.of(), events.of(StageFailed.TYPE, experimentId), "stage.failed");
             double baseline = loss(first.get(experimentId + "-n0-baseline"));
@@ -163,7 +173,7 @@ class PipelineIT {
             // 2. The same request again: every stage finds its outputs and re-emits them, nothing is computed.
             kafka.send(request);
             Map<String, List<VariantEvaluated>> both = events.awaitEvaluationsTwice(experimentId, 9, started);
-            Map<String, Map<String, Double>> afterSecond = metrics(started);
+            Map<String, Map<String, Double>> afterSecond = outcomes(scrapes(started));
             for (Map.Entry<String, List<VariantEvaluated>> e : both.entrySet()) {
                 assertEquals(e.getValue().get(0), e.getValue().get(1), e.getKey() + " re-emitted differently");
             }
@@ -276,23 +286,31 @@ class PipelineIT {
         return metrics.get(service).getOrDefault(outcome, 0.0);
     }
 
-    /** Each service's layerprune_stage_outcome_total by outcome, from /q/metrics. */
-    private static Map<String, Map<String, Double>> metrics(List<Service> services) throws Exception {
-        Map<String, Map<String, Double>> all = new LinkedHashMap<>();
+    /** Each service's /q/metrics, by service name. */
+    private static Map<String, String> scrapes(List<Service> services) throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
         HttpClient http = HttpClient.newHttpClient();
         for (Service service : services) {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port
+            all.put(service.name, http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port
                     + "/q/metrics")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString())
-                    .body();
+                    .body());
+        }
+        return all;
+    }
+
+    /** Each service's layerprune_stage_outcome_total by outcome, from its scrape. */
+    private static Map<String, Map<String, Double>> outcomes(Map<String, String> scrapes) {
+        Map<String, Map<String, Double>> all = new LinkedHashMap<>();
+        for (Map.Entry<String, String> scrape : scrapes.entrySet()) {
             Map<String, Double> outcomes = new TreeMap<>();
-            Matcher m = METRIC.matcher(body);
+            Matcher m = METRIC.matcher(scrape.getValue());
             while (m.find()) {
                 Matcher outcome = Pattern.compile("outcome=\"([^\"]+)\"").matcher(m.group(1));
                 if (outcome.find()) {
                     outcomes.merge(outcome.group(1), Double.parseDouble(m.group(2)), Double::sum);
                 }
             }
-            all.put(service.name, outcomes);
+            all.put(scrape.getKey(), outcomes);
         }
         return all;
     }
