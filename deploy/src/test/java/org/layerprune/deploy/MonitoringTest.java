@@ -102,7 +102,8 @@ class MonitoringTest {
         String all = String.join("\n", GrafanaDashboards.expressions(DASHBOARDS));
         for (String needed : List.of("layerprune_stage_outcome_total", "layerprune_stage_duration_seconds_sum",
                 "layerprune_stage_duration_seconds_count", "layerprune_heal_tokens_total", "layerprune_heal_loss",
-                "kafka_consumer_fetch_manager_records_lag_max", "outcome=\"failed\"", "kafka-dead-letter-topic-producer-")) {
+                "kafka_consumer_fetch_manager_records_lag_max", "outcome=\"failed\"",
+                "kafka-dead-letter-topic-producer-")) {
             assertTrue(all.contains(needed), "no panel shows " + needed);
         }
     }
