@@ -27,8 +27,10 @@ final class RequestBody {
     }
 
     /**
-     * {@code over} laid over {@code base}, neither changed: objects merge field by field, at any depth; anything else
-     * in {@code over} (a list, a number, a string, null) replaces what {@code base} has there. A list is replaced
+     * {@code over} laid over {@code base}, neither changed: objects merge field by field, at any depth; a null in
+     * {@code over} leaves the setting out (no field of the schema takes null, and a view's request as the control
+     * service serves it writes absent settings as null, so that it can be submitted again); anything else in
+     * {@code over} (a list, a number, a string) replaces what {@code base} has there. A list is replaced
      * whole because its items have no names to merge by: {@code "blockSizes": [1]} means exactly n = 1. So is an
      * object that names its {@code kind} (the model: artifact or huggingface), whose fields mean nothing to another
      * kind: a Hugging Face repo over an artifact ref must not keep the ref.
@@ -39,13 +41,34 @@ final class RequestBody {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode mine = merged.get(field.getKey());
-            if (mine instanceof ObjectNode object && field.getValue().isObject() && !field.getValue().has("kind")) {
+            if (field.getValue().isNull()) {
+                merged.remove(field.getKey());
+            } else if (mine instanceof ObjectNode object && field.getValue().isObject() && !field.getValue().has("kind")) {
                 merged.set(field.getKey(), overlay(object, field.getValue()));
             } else {
-                merged.set(field.getKey(), field.getValue().deepCopy());
+                merged.set(field.getKey(), withoutNulls(field.getValue()));
             }
         }
         return merged;
+    }
+
+    /** A copy of {@code node} without the fields that are null, at any depth, in objects and in lists' objects. */
+    static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = NODES.objectNode();
+            node.fields().forEachRemaining(field -> {
+                if (!field.getValue().isNull()) {
+                    copy.set(field.getKey(), withoutNulls(field.getValue()));
+                }
+            });
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = NODES.arrayNode();
+            node.forEach(item -> copy.add(withoutNulls(item)));
+            return copy;
+        }
+        return node.deepCopy();
     }
 
     /** The required fields {@code body} lacks, in schema order. */

@@ -65,8 +65,10 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
         BlockingQueue<ServerSentEvents.Event> events = new LinkedBlockingQueue<>();
         AtomicReference<Stream<String>> stream = new AtomicReference<>();
         AtomicBoolean closing = new AtomicBoolean();
+        AtomicReference<String> streamFailure = new AtomicReference<>();
         // subscribe before the first read of the view, so that nothing happens unseen between the two
-        Thread reader = new Thread(() -> read(api, path + "/events", stream, closing, events, err), "watch-" + id);
+        Thread reader = new Thread(() -> read(api, path + "/events", stream, closing, events, streamFailure),
+                "watch-" + id);
         reader.setDaemon(true);
         reader.start();
         try {
@@ -91,6 +93,12 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
                 while (!viewChanged && System.nanoTime() < until) {
                     ServerSentEvents.Event event = events.poll(Math.max(1, until - System.nanoTime()),
                             TimeUnit.NANOSECONDS);
+                    if (event == END) {
+                        // said once, and only here: when the view cannot be read either, that error is the one to see
+                        err.println("layerprune watch: the live events stopped (" + streamFailure.get()
+                                + "); reading the view every second instead");
+                        err.flush();
+                    }
                     if (event == null || event == END) {
                         break;
                     }
@@ -131,18 +139,16 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void read(ControlApi api, String path, AtomicReference<Stream<String>> stream,
-            AtomicBoolean closing, BlockingQueue<ServerSentEvents.Event> events, PrintWriter err) {
+            AtomicBoolean closing, BlockingQueue<ServerSentEvents.Event> events, AtomicReference<String> failure) {
         ServerSentEvents parser = new ServerSentEvents();
         try (Stream<String> lines = api.lines(path)) {
             stream.set(lines);
             lines.forEach(line -> parser.line(line).ifPresent(events::add));
+            failure.set("the service closed the stream");
         } catch (RuntimeException e) {
-            if (!closing.get()) {
-                err.println("layerprune watch: the live events stopped (" + e.getMessage() + "); reading the view every"
-                        + " second instead");
-                err.flush();
-            }
-        } finally {
+            failure.set(e.getMessage());
+        }
+        if (!closing.get()) {
             events.add(END);
         }
     }

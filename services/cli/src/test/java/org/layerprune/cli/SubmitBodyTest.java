@@ -66,6 +66,18 @@ class SubmitBodyTest {
     }
 
     @Test
+    void leavesOutWhatTheFileSetsToNull() throws IOException {
+        // a view's request as GET /experiments/{id} serves it: absent optional settings written as null
+        ObjectNode base = (ObjectNode) JSON.readTree("{\"evalTasks\": [{\"task\": \"loss\", \"limit\": 64}],"
+                + " \"heal\": {\"steps\": 100}}");
+        JsonNode over = JSON.readTree("{\"evalTasks\": [{\"task\": \"loss\", \"data\": \"eval.jsonl\","
+                + " \"fewshotData\": null, \"shots\": null, \"limit\": null}], \"heal\": {\"steps\": null}}");
+
+        assertEquals(JSON.readTree("{\"evalTasks\": [{\"task\": \"loss\", \"data\": \"eval.jsonl\"}],"
+                + " \"heal\": {}}"), RequestBody.overlay(base, over));
+    }
+
+    @Test
     void namesAnArtifactModelByItsRef() {
         assertEquals("{\"kind\":\"artifact\",\"ref\":\"models/stories260K\"}",
                 RequestBody.model("models/stories260K").toString());
