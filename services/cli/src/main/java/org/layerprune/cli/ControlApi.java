@@ -167,11 +167,8 @@ final class ControlApi {
         String title = problem != null && problem.hasNonNull("title") ? problem.get("title").asText()
                 : abbreviate(answer.text());
         String what = method + " " + uri(path) + " answered " + status;
-        String message = switch (status) {
-            case 404 -> what + ": " + title;
-            case 503 -> what + ", the control service cannot answer now: " + title + "; try again shortly";
-            default -> what + ": " + title;
-        };
+        String message = status == 503 ? what + ", the control service cannot answer now: " + title
+                + "; try again shortly" : what + ": " + title;
         List<String> fields = new ArrayList<>();
         if (problem != null) {
             for (JsonNode error : problem.path("errors")) {

@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code curve}: the pruning curve of an experiment, {@code GET /experiments/{id}/curve}. */
-@Command(name = "curve", description = {
-        "The pruning curve of an experiment: per n (0 = the baseline) the fraction of layers dropped, l*(n) and every",
-        "task's score pruned and healed. From GET /experiments/ID/curve."})
+@Command(name = "curve", mixinStandardHelpOptions = true, description = {
+        "Print an experiment's pruning curve.",
+        "Per n (0 = the baseline) the fraction of layers dropped, l*(n) and every task's score pruned and",
+        "healed. From GET /experiments/ID/curve."})
 final class CurveCommand implements Callable<Integer> {
 
     @Spec

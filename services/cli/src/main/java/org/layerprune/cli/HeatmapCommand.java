@@ -17,9 +17,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code heatmap}: the probe's heat map of an experiment, saved from {@code GET /experiments/{id}/heatmap}. */
-@Command(name = "heatmap", description = {
-        "Save the probe's heat map of an experiment (rows min-max normalised, l*(n) traced) as SVG or PNG, from",
-        "GET /experiments/ID/heatmap. The format comes from --format, else from the extension of --out."})
+@Command(name = "heatmap", mixinStandardHelpOptions = true, description = {
+        "Save an experiment's probe heat map as SVG or PNG.",
+        "Rows min-max normalised, l*(n) traced; from GET /experiments/ID/heatmap. The format comes from",
+        "--format, else from the extension of --out."})
 final class HeatmapCommand implements Callable<Integer> {
 
     @Spec

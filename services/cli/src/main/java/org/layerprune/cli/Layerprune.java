@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
         version = "layerprune 0.1.0",
         description = {"Find and remove the most redundant block of layers of a Llama-family LLM.",
                 "On a checkpoint here: info, logits, generate, init, probe, prune, eval, heal, bench.",
-                "Against a running pipeline (--url, default $LAYERPRUNE_URL or http://localhost:8080): submit, status,",
-                "watch, curve, heatmap."},
+                "Against a running pipeline: submit, status, watch, curve, heatmap",
+                "(--url, default $LAYERPRUNE_URL or http://localhost:8080)."},
         subcommands = {InfoCommand.class, LogitsCommand.class, GenerateCommand.class, InitCommand.class, ProbeCommand.class, PruneCommand.class, EvalCommand.class, HealCommand.class,
                 BenchCommand.class, SubmitCommand.class, StatusCommand.class, WatchCommand.class, CurveCommand.class,
                 HeatmapCommand.class})

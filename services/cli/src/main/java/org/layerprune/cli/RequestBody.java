@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +167,7 @@ final class RequestBody {
     /** A JSON list of strings. */
     static ArrayNode strings(List<String> items) {
         ArrayNode list = NODES.arrayNode();
-        new ArrayList<>(items).forEach(item -> list.add(item.strip()));
+        items.forEach(item -> list.add(item.strip()));
         return list;
     }
 }

@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code status}: where an experiment stands, from its view {@code GET /experiments/{id}}. */
-@Command(name = "status", description = {
-        "Where an experiment stands: its state, and per variant n (0 = the baseline) the stage, l*(n), heal progress",
-        "and scores; then its failures. From GET /experiments/ID."})
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
+        "Show where an experiment stands.",
+        "Its state, and per variant n (0 = the baseline) the stage, l*(n), heal progress and scores; then its",
+        "failures. From GET /experiments/ID."})
 final class StatusCommand implements Callable<Integer> {
 
     @Spec

@@ -25,10 +25,11 @@ import picocli.CommandLine.Spec;
  * template ({@code GET /experiments/template}, every setting filled in), then {@code --file}, then the flags; without a
  * template (a server that answers 404) the file must hold every setting.
  */
-@Command(name = "submit", sortOptions = false, description = {
-        "Submit an experiment to the control service (POST /experiments) and print its id. The request starts from",
-        "the server's template (GET /experiments/template), then --file (a partial or whole experiments.requested",
-        "body), then the flags. The server checks it; when it refuses, every field at fault is printed (exit 1)."})
+@Command(name = "submit", sortOptions = false, mixinStandardHelpOptions = true, description = {
+        "Submit an experiment to a running pipeline and print its id.",
+        "POST /experiments. The request starts from the server's template (GET /experiments/template), then",
+        "--file (a partial or whole experiments.requested body; null leaves a setting out), then the flags.",
+        "The server checks it; when it refuses, every field at fault is printed (exit 1)."})
 final class SubmitCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,10 +17,7 @@ final class Views {
     private Views() {
     }
 
-    /**
-     * The number a table shows for {@code task}: the loss for loss, the accuracy for mmlu and boolq, else the first
-     * metric the scores have.
-     */
+    /** The number a table shows for {@code task}: the loss for loss, the accuracy for mmlu and boolq. */
     static String headlineMetric(String task) {
         return task.equals("loss") ? "loss" : "accuracy";
     }
@@ -49,7 +46,10 @@ final class Views {
         return new ArrayList<>(tasks);
     }
 
-    /** {@code scores} (task to metric to value) of {@code task}, as a cell: "-" when not scored. */
+    /**
+     * {@code scores} (task to metric to value) of {@code task}, as a cell: its headline metric, else the first metric it
+     * has; "-" when not scored.
+     */
     static String score(JsonNode scores, String task) {
         JsonNode metrics = scores.path(task);
         JsonNode value = metrics.path(headlineMetric(task));

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,10 +27,11 @@ import picocli.CommandLine.Spec;
  * ({@code GET /experiments/{id}}) shows what is finished already; the live events ({@code /events}, server-sent) move
  * the heal bars as the heals report and say when to read the view again.
  */
-@Command(name = "watch", description = {
-        "Follow an experiment until it is done (exit 0) or failed (exit 1): a progress bar per variant n, redrawn on a",
-        "terminal, a line per change otherwise. Reads the view, then the live events (GET /experiments/ID/events)."})
-final class WatchCommand implements java.util.concurrent.Callable<Integer> {
+@Command(name = "watch", mixinStandardHelpOptions = true, description = {
+        "Follow an experiment until it is done (exit 0) or failed (exit 1).",
+        "A progress bar per variant n, redrawn on a terminal, a line per change otherwise. Reads the view",
+        "(GET /experiments/ID), then the live events (GET /experiments/ID/events)."})
+final class WatchCommand implements Callable<Integer> {
 
     /** A just-submitted experiment reaches the view a moment after POST answered: how long a 404 is waited out. */
     static final long APPEAR_WITHIN_SECONDS = 30;
