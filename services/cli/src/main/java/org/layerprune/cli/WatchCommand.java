@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "watch", mixinStandardHelpOptions = true, description = {
         "Follow an experiment until it is done (exit 0) or failed (exit 1).",
         "A progress bar per variant n, redrawn on a terminal, a line per change otherwise. Reads the view",
-        "(GET /experiments/ID), then the live events (GET /experiments/ID/events)."})
+        "(GET /experiments/ID), then the live events (GET /experiments/ID/events). An experiment submitted a moment",
+        "ago may not be in the view yet: a 404 (or 503) is waited out for 30 s before it ends the command."})
 final class WatchCommand implements Callable<Integer> {
 
     /** A just-submitted experiment reaches the view a moment after POST answered: how long a 404 is waited out. */
