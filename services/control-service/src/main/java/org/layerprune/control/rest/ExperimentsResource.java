@@ -1,5 +1,6 @@
 package org.layerprune.control.rest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -53,6 +54,7 @@ import org.layerprune.control.streams.InteractiveQueries.Lookup;
 import org.layerprune.control.streams.InteractiveQueries.NotFound;
 import org.layerprune.control.streams.InteractiveQueries.Remote;
 import org.layerprune.control.streams.InteractiveQueries.Unavailable;
+import org.layerprune.control.template.ExperimentTemplate;
 import org.layerprune.control.view.ExperimentState;
 import org.layerprune.control.view.ExperimentView;
 import org.layerprune.control.view.PruningCurve;
@@ -85,12 +87,15 @@ public class ExperimentsResource {
     private final InteractiveQueries queries;
     private final Forwarding forwarding;
     private final LiveEvents live;
+    private final ExperimentTemplate template;
     private final Counter accepted;
     private final Counter rejected;
 
     public ExperimentsResource(@Channel(EXPERIMENTS_REQUESTED) Emitter<ExperimentRequested> requests,
-            InteractiveQueries queries, Forwarding forwarding, LiveEvents live, MeterRegistry registry) {
+            InteractiveQueries queries, Forwarding forwarding, LiveEvents live, ExperimentTemplate template,
+            MeterRegistry registry) {
         this.live = live;
+        this.template = template;
         this.requests = requests;
         this.queries = queries;
         this.forwarding = forwarding;
@@ -182,6 +187,18 @@ public class ExperimentsResource {
         return Problem.response(Status.CONFLICT, "experiment " + id + " exists with other settings",
                 List.of(new Problem.FieldError("experimentId", "\"" + id + "\" was requested before with other"
                         + " settings; choose another id, or leave it out for the server to assign one")));
+    }
+
+    /**
+     * The defaults of a new experiment: a complete {@code experiments.requested} body without {@code experimentId} and
+     * {@code time}, which {@code POST /experiments} assigns. The dashboard's form and the CLI's submit start from it.
+     */
+    @APIResponse(responseCode = "200", description = "an experiments.requested body without experimentId and time")
+    @GET
+    @Path("template")
+    @Produces(MediaType.APPLICATION_JSON)
+    public ObjectNode template() {
+        return template.body();
     }
 
     /** Every experiment of every instance: id, state, model, block sizes. */
