@@ -5,7 +5,7 @@ import { fmt, svg } from './api.js';
 
 const WIDTH = 420;
 const HEIGHT = 260;
-const MARGIN = { left: 56, right: 14, top: 14, bottom: 40 };
+const MARGIN = { left: 56, right: 14, top: 14, bottom: 56 };
 const PREFERRED = { loss: ['normalized_loss', 'loss'], mmlu: ['accuracy', 'macro_accuracy'], boolq: ['accuracy'] };
 export const COLORS = { pruned: '#d95f02', healed: '#1b9e77' };
 
@@ -78,7 +78,7 @@ function chart(task, metric, points, layers) {
     const y = lo + ((hi - lo) * i) / 4;
     svg('text', { x: MARGIN.left - 6, y: py(y) + 4, 'text-anchor': 'end', class: 'tick' }, root).textContent = fmt(y, 3);
   }
-  svg('text', { x: (MARGIN.left + WIDTH - MARGIN.right) / 2, y: HEIGHT - 6, 'text-anchor': 'middle', class: 'axis' },
+  svg('text', { x: (MARGIN.left + WIDTH - MARGIN.right) / 2, y: HEIGHT - 24, 'text-anchor': 'middle', class: 'axis' },
     root).textContent = 'fraction of layers dropped';
   svg('text', { x: MARGIN.left + 6, y: MARGIN.top + 4, class: 'axis' }, root).textContent = `${task}: ${metric}`;
   if (baseline) {
@@ -101,10 +101,10 @@ function chart(task, metric, points, layers) {
         + `${metric} ${fmt(p.y, 6)}${p.n === 0 ? ' (baseline)' : ''}`;
     }
   }
-  // legend
+  // legend, under the axis label, clear of the data
   ['pruned', 'healed'].forEach((stage, i) => {
     const lx = MARGIN.left + 10 + i * 90;
-    const ly = MARGIN.top + 20;
+    const ly = HEIGHT - 8;
     svg('line', { x1: lx, x2: lx + 22, y1: ly, y2: ly, stroke: COLORS[stage], 'stroke-width': 2,
       'stroke-dasharray': stage === 'pruned' ? '6 4' : 'none' }, root);
     svg('text', { x: lx + 26, y: ly + 4, class: 'tick' }, root).textContent = stage;

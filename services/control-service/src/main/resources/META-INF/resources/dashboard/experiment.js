@@ -11,6 +11,9 @@ const id = new URLSearchParams(location.search).get('id');
 const base = `experiments/${encodeURIComponent(id)}`;
 // per variant n, the first heal.progress seen on this page: with the latest, it gives the rate for an ETA
 const firstProgress = new Map();
+// per variant n, the latest heal.progress event: the view folds it a moment later, and a redraw from a view that has
+// not folded it yet must not take the progress off the page
+const liveProgress = new Map();
 let probeTime = null;
 let refreshing = null;
 let again = false;
@@ -81,8 +84,8 @@ function renderVariants(view) {
     } else if (v.healed) {
       heal.textContent = `done: ${v.healed.steps} updates, ${v.healed.tokens} tokens; held-out loss `
         + `${fmt(v.healed.evalLossBefore)} → ${fmt(v.healed.evalLossAfter)}`;
-    } else if (v.heal) {
-      showProgress(heal, v.n, v.heal);
+    } else if (v.heal || liveProgress.has(v.n)) {
+      showProgress(heal, v.n, newest(v.heal, liveProgress.get(v.n)));
     } else {
       heal.textContent = '–';
     }
@@ -91,6 +94,13 @@ function renderVariants(view) {
     return row;
   });
   body.replaceChildren(...rows);
+}
+
+/** The later of two heal progress reports, either of which may be missing. */
+function newest(a, b) {
+  if (!a || !b) return a || b;
+  const byTime = Date.parse(a.time) - Date.parse(b.time);
+  return byTime > 0 || (byTime === 0 && a.step >= b.step) ? a : b;
 }
 
 /** Heal progress of variant n: a bar, the step, loss, tokens/s and an ETA from the rate this page has seen. */
@@ -104,6 +114,7 @@ function showProgress(cell, n, progress) {
     eta = `${Math.ceil(((progress.totalSteps - progress.step) * seconds) / steps)} s`;
   }
   const bar = html('progress', { max: progress.totalSteps, value: progress.step });
+  document.body.dataset.healShown = `${n}:${progress.step}/${progress.totalSteps}`; // the latest progress drawn
   cell.replaceChildren(bar, html('span', { class: 'heal-progress', 'data-step': progress.step,
     'data-total': progress.totalSteps },
   ` step ${progress.step}/${progress.totalSteps}, loss ${fmt(progress.loss)}, `
@@ -166,8 +177,12 @@ function listen() {
       latestEvent = Math.max(latestEvent, Date.parse(event.time) || 0);
       if (type === 'heal.progress') {
         const match = /-n(\d+)-healed$/.exec(event.variantId);
-        const cell = match && document.querySelector(`#variants tr[data-n="${match[1]}"] td.heal`);
-        if (cell) showProgress(cell, Number(match[1]), event);
+        if (match) {
+          const n = Number(match[1]);
+          liveProgress.set(n, newest(liveProgress.get(n), event));
+          const cell = document.querySelector(`#variants tr[data-n="${n}"] td.heal`);
+          if (cell) showProgress(cell, n, liveProgress.get(n));
+        }
       }
       refresh();
     });
