@@ -17,7 +17,7 @@ import org.layerprune.contracts.events.StageFailed;
 /**
  * What the all-in-one does once its services are up: submits the default experiment to the control service's REST API,
  * prints a line for each stage change and heal progress (read from the topics), and when every variant is evaluated
- * prints the pruning curve the API serves; then serves the API, metrics and health until stopped, or returns at once
+ * prints the pruning curve the API serves; then serves the API, the dashboard, metrics and health until stopped, or returns at once
  * with {@code --exit}. Exit code 1 when a stage failed.
  */
 public class DefaultRun implements QuarkusApplication {
@@ -40,13 +40,17 @@ public class DefaultRun implements QuarkusApplication {
     @Inject
     StopSignal stop;
 
+    @Inject
+    DefaultExperimentTemplate template;
+
     private final PrintStream out = System.out;
 
     @Override
     public int run(String... args) throws Exception {
         RunOptions options = RunOptions.parse(args);
-        RunInputs inputs = RunInputs.install(artifactRoot, options.modelDir(), options.dataDir());
-        ExperimentRequested request = DefaultExperiment.request(inputs, options.steps());
+        DefaultExperimentTemplate.Default experiment = template.experiment(); // the dashboard's template, too
+        RunInputs inputs = experiment.inputs();
+        ExperimentRequested request = experiment.request();
         ExperimentProgress progress = new ExperimentProgress(request.experimentId());
         CompletableFuture<List<StageFailed>> finished = new CompletableFuture<>();
         long start = System.nanoTime();
@@ -83,12 +87,14 @@ public class DefaultRun implements QuarkusApplication {
                     failed ? "as far as it got: a stage FAILED (above)" : "done", (System.nanoTime() - start) / 1e9);
             out.print(CurveTable.render(rows, ExperimentProgress.METRIC.wireName()));
             out.println();
-            return exitOrWait(options, failed ? 1 : 0);
+            return exitOrWait(options, request.experimentId(), failed ? 1 : 0);
         }
     }
 
-    private int exitOrWait(RunOptions options, int code) {
+    private int exitOrWait(RunOptions options, String experimentId, int code) {
         if (!options.exit()) {
+            out.printf(Locale.ROOT, "dashboard: http://localhost:%d/experiment.html?id=%s (submit more at"
+                    + " http://localhost:%d/)%n", httpPort, experimentId, httpPort);
             out.printf(Locale.ROOT, "serving the API (http://localhost:%d/experiments, OpenAPI at /q/openapi), /q/metrics"
                     + " and /q/health until stopped (Ctrl+C); --exit leaves at once%n", httpPort);
             Quarkus.waitForExit();

@@ -1,0 +1,284 @@
+package org.layerprune.allinone;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium through chromedriver, no download): the packaged
+ * all-in-one runs the default stories260K experiment, then the experiment page must show the heat map with L-1 rows
+ * whose traced minima are the API's l*(n), the raw distance on hover, the pruning curves and the artifact links (the
+ * mergekit recipe checked against l*); then an experiment submitted through the form must progress on the page, by
+ * its server-sent events, until done. Screenshots go to target/screenshots/. Skipped without the shared fixtures or
+ * without /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them).
+ */
+class DashboardBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Bounds on a run that hangs, not performance targets: the default run takes under a minute here. */
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(15);
+    private static final Duration PAGE_LIMIT = Duration.ofMinutes(5);
+    /** Heals of the default run: short, the curve's numbers are AllInOneIT's business. */
+    private static final int STEPS = 30;
+    private static final Pattern EXPERIMENT = Pattern.compile("^experiment (\\S+): ", Pattern.MULTILINE);
+    private static final Pattern LAYER_RANGE = Pattern.compile("layer_range: \\[(\\d+), (\\d+)]");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Path target;
+    private Path console;
+    private Process process;
+    private WebDriver browser;
+    private URI base;
+
+    @BeforeEach
+    void start() throws IOException {
+        assumeTrue(RunOptions.shared().isPresent(), "no shared fixtures (../shared); set LAYERPRUNE_SHARED");
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "no " + CHROMIUM + " or "
+                + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
+        target = Path.of("target").toAbsolutePath();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        console = target.resolve("dashboard-it-" + run + ".log");
+        Path jar = Path.of(System.getProperty("all-in-one.jar", "target/quarkus-app/quarkus-run.jar"));
+        assertTrue(Files.isRegularFile(jar), jar + " missing: package the module first");
+        int port = freePort();
+        base = URI.create("http://localhost:" + port + "/");
+        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-jar", jar.toString(), "--steps", String.valueOf(STEPS),
+                "--artifact-root", target.resolve("dashboard-it-artifact-root-" + run).toString())
+                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--window-size=1400,1700",
+                "--user-data-dir=" + Files.createTempDirectory(target, "chromium-profile-"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .withLogFile(target.resolve("chromedriver-" + run + ".log").toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (process != null) {
+            process.destroy(); // as Ctrl+C
+            if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void showsTheFinishedDefaultExperimentAndFollowsOneSubmittedThroughTheForm() throws Exception {
+        String output = await().atMost(RUN_LIMIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            assertTrue(process.isAlive(), () -> "the all-in-one ended before serving: " + read(console));
+            return read(console);
+        }, text -> text.contains("serving the API"));
+        Matcher matcher = EXPERIMENT.matcher(output);
+        assertTrue(matcher.find(), output);
+        String id = matcher.group(1);
+        JsonNode view = get("experiments/" + id);
+        assertEquals("done", view.path("state").asText(), view.toString());
+
+        checkExperimentPage(id, view.path("probe"));
+        checkSubmittingThroughTheForm(view.path("request"));
+    }
+
+    /** The heat map against the API's probe, the hover, the curves and the artifact links of a finished experiment. */
+    private void checkExperimentPage(String id, JsonNode probe) throws Exception {
+        int layers = probe.path("layers").asInt();
+        List<Integer> lStar = new ArrayList<>();
+        probe.path("lStar").forEach(l -> lStar.add(l.asInt()));
+        browser.get(base.resolve("experiment.html?id=" + id).toString());
+        WebDriverWait wait = new WebDriverWait(browser, PAGE_LIMIT);
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-state", "done"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#heatmap .heat-row")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("svg.curve[data-task='loss']")));
+
+        // the heat map: a row per block size n = 1..L-1, and each row's traced minimum at the API's l*(n)
+        List<WebElement> rows = browser.findElements(By.cssSelector("#heatmap .heat-row"));
+        assertEquals(layers - 1, rows.size(), "heat map rows for L = " + layers);
+        List<Integer> traced = new ArrayList<>();
+        for (WebElement row : rows) {
+            int n = Integer.parseInt(row.getAttribute("data-n"));
+            assertEquals(layers - n + 1, row.findElements(By.cssSelector("rect.cell")).size(), "cells of row n=" + n);
+            WebElement marked = row.findElement(By.cssSelector("rect.cell.lstar"));
+            assertEquals(row.getAttribute("data-lstar"), marked.getAttribute("data-l"), "marked cell of row n=" + n);
+            traced.add(Integer.parseInt(row.getAttribute("data-lstar")));
+        }
+        assertEquals(lStar, traced, "traced minima against the API's l*(n)");
+        String trace = browser.findElement(By.id("lstar-trace")).getAttribute("data-lstar");
+        assertEquals(String.join(",", lStar.stream().map(String::valueOf).toList()), trace);
+
+        // hovering the minimum of n = 1 shows its raw distance, as the API has it
+        double raw = probe.path("distances").get(0).get(lStar.get(0)).asDouble();
+        WebElement cell = browser.findElement(By.cssSelector("#heatmap .heat-row[data-n='1'] rect.cell.lstar"));
+        new Actions(browser).moveToElement(cell).perform();
+        WebElement tooltip = browser.findElement(By.id("heat-tooltip"));
+        wait.until(ExpectedConditions.visibilityOf(tooltip));
+        assertTrue(tooltip.getText().contains(String.format(Locale.ROOT, "distance %.6f", raw)), tooltip.getText());
+
+        // the curves: loss pruned and healed at every n, the baseline marked
+        WebElement loss = browser.findElement(By.cssSelector("svg.curve[data-task='loss']"));
+        assertEquals(layers, loss.findElements(By.cssSelector("circle.point.pruned")).size());
+        assertEquals(layers, loss.findElements(By.cssSelector("circle.point.healed")).size());
+        assertEquals(1, loss.findElements(By.cssSelector("line.baseline")).size());
+
+        // artifact links: the pruned checkpoint, adapter and merged model of every n, and a mergekit recipe
+        // keeping layers [0, l*) and [l*+n, L), end-exclusive
+        for (int n = 1; n < layers; n++) {
+            WebElement variant = browser.findElement(By.cssSelector("#variants tr[data-n='" + n + "']"));
+            for (String kind : List.of("checkpoint", "adapter", "merged")) {
+                String href = variant.findElement(By.cssSelector("a[data-artifact='" + kind + "']"))
+                        .getAttribute("href");
+                assertEquals(200, fetch(URI.create(href)).statusCode(), kind + " of n=" + n + ": " + href);
+            }
+            String recipe = fetch(URI.create(variant.findElement(By.cssSelector("a[data-artifact='mergekit']"))
+                    .getAttribute("href"))).body();
+            List<List<Integer>> ranges = new ArrayList<>();
+            Matcher range = LAYER_RANGE.matcher(recipe);
+            while (range.find()) {
+                ranges.add(List.of(Integer.parseInt(range.group(1)), Integer.parseInt(range.group(2))));
+            }
+            int start = lStar.get(n - 1);
+            List<List<Integer>> expected = new ArrayList<>();
+            if (start > 0) {
+                expected.add(List.of(0, start));
+            }
+            if (start + n < layers) {
+                expected.add(List.of(start + n, layers));
+            }
+            assertEquals(expected, ranges, "mergekit slices of n=" + n + ":\n" + recipe);
+        }
+        screenshot("experiment-stories260k.png");
+    }
+
+    /** The form: in-page validation, then a small experiment submitted and followed live to the end. */
+    private void checkSubmittingThroughTheForm(JsonNode defaultRequest) throws Exception {
+        browser.get(base.toString());
+        WebDriverWait wait = new WebDriverWait(browser, PAGE_LIMIT);
+        wait.until(ExpectedConditions.attributeToBe(By.id("submit-form"), "data-ready", "true"));
+        // filled in from the template: this run's model, as its own experiment asked for it
+        assertEquals(defaultRequest.path("model").path("ref").asText(),
+                browser.findElement(By.name("model.ref")).getAttribute("value"));
+        assertEquals(defaultRequest.path("heal").path("rank").asText(),
+                browser.findElement(By.name("heal.rank")).getAttribute("value"));
+
+        // the page refuses what it can tell is wrong, before anything is sent
+        type("blockSizes", "0, x");
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.id("submit-form"), "data-outcome", "invalid"));
+        assertFalse(browser.findElements(By.cssSelector("#form-errors li[data-field='blockSizes']")).isEmpty());
+        assertTrue(browser.getCurrentUrl().endsWith("/"), browser.getCurrentUrl());
+
+        type("blockSizes", "1, 2");
+        type("heal.steps", "20");
+        type("heal.warmupSteps", "2");
+        type("heal.checkpointEvery", "10");
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.urlContains("experiment.html?id=exp-"));
+        String id = URI.create(browser.getCurrentUrl()).getQuery().substring("id=".length());
+
+        wait.until(ExpectedConditions.attributeToBe(By.id("live"), "data-live", "open"));
+        // the page moves only on events: reaching done means the stream carried it there
+        // heal progress drawn from a heal.progress event (the page marks the latest it drew)
+        wait.until(d -> d.findElement(By.tagName("body")).getAttribute("data-heal-shown") != null);
+        screenshot("experiment-submitted-healing.png");
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-state", "done"));
+        Set<String> seen = Set.of(browser.findElement(By.id("live")).getAttribute("data-seen").split(","));
+        assertTrue(seen.containsAll(Set.of("similarity.probed", "variants.pruned", "heal.progress",
+                "variants.healed", "variants.evaluated")), seen.toString());
+        String shown = browser.findElement(By.tagName("body")).getAttribute("data-heal-shown");
+        assertTrue(shown.matches("[12]:\\d+/20"), "heal progress drawn: " + shown);
+        JsonNode view = get("experiments/" + id);
+        assertEquals("done", view.path("state").asText());
+        assertEquals(view.path("probe").path("layers").asInt() - 1,
+                browser.findElements(By.cssSelector("#heatmap .heat-row")).size(),
+                "the heat map of the whole model (L-1 rows), whichever block sizes are pruned");
+        assertEquals(List.of("0", "1", "2"), browser.findElements(By.cssSelector("#variants tbody tr")).stream()
+                .map(r -> r.getAttribute("data-n")).toList());
+        assertEquals(20, view.path("request").path("heal").path("steps").asInt());
+        screenshot("experiment-submitted-done.png");
+    }
+
+    private void type(String name, String text) {
+        WebElement input = browser.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path dir = Files.createDirectories(target.resolve("screenshots"));
+        Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> answer = fetch(base.resolve(path));
+        assertEquals(200, answer.statusCode(), path + ": " + answer.body());
+        return json.readTree(answer.body());
+    }
+
+    private HttpResponse<String> fetch(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
