@@ -220,6 +220,7 @@ class DashboardBrowserIT {
         type("heal.steps", "20");
         type("heal.warmupSteps", "2");
         type("heal.checkpointEvery", "10");
+        screenshot("submit-form.png");
         browser.findElement(By.id("submit")).click();
         wait.until(ExpectedConditions.urlContains("experiment.html?id=exp-"));
         String id = URI.create(browser.getCurrentUrl()).getQuery().substring("id=".length());

@@ -41,6 +41,14 @@ async function form() {
   const showKind = () => form.querySelectorAll('[data-kind]').forEach((e) => { e.hidden = e.dataset.kind !== kind.value; });
   kind.addEventListener('change', showKind);
   showKind();
+  // an edited field is no longer the one the last check marked
+  form.addEventListener('input', (event) => {
+    const holder = event.target.closest('.invalid');
+    if (holder) {
+      holder.classList.remove('invalid');
+      holder.querySelectorAll('.field-error').forEach((e) => e.remove());
+    }
+  });
   form.dataset.ready = 'true';
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
