@@ -1,8 +1,10 @@
 package org.layerprune.heal;
 
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -53,8 +55,11 @@ public class InFlightHeals {
         cancel(heal -> partitions.contains(heal.partition));
     }
 
-    /** On a graceful shutdown, every heal checkpoints rather than losing its work. */
-    void onStop(@Observes ShutdownEvent event) {
+    /**
+     * On a graceful shutdown, every heal checkpoints rather than losing its work: first among the shutdown observers,
+     * while the consumer, the producers and the artifact root are all still there.
+     */
+    void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         stopping = true;
         cancel(heal -> true);
     }
