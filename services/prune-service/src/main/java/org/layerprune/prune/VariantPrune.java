@@ -65,7 +65,9 @@ final class VariantPrune {
             block = BlockSelection.simple(probed.layers(), n);
             provenance = Provenance.simple();
         }
-        PruneReport report = LayerPruner.prune(model, block, provenance, root.checkpointDir(id), true);
+        // mergekit.yaml names the model by its ref: a path under the artifact root wherever that root is mounted
+        PruneReport report = LayerPruner.prune(model, probed.model().toString(), block, provenance,
+                root.checkpointDir(id), true);
         return StageOutputs.Output.of(new VariantPruned(Event.SCHEMA_VERSION, probed.experimentId(), id,
                 Instant.now(), n, OptionalInt.of(block.start()), probed.strategy(), report.removedLayers(),
                 report.layersBefore(), report.layersAfter(), root.ref(report.output()), report.outputHash(),

@@ -87,7 +87,7 @@ class PruneProcessorTest {
     }
 
     @Test
-    void emitsTheBaselineAndOnePrunedVariantPerBlockSize() {
+    void emitsTheBaselineAndOnePrunedVariantPerBlockSize() throws IOException {
         String id = SharedFixtures.experimentId("prune");
         kafka.send(SharedFixtures.probed(id, modelHash, PruneStrategy.SIMILARITY, List.of(1, 3)));
 
@@ -115,6 +115,10 @@ class PruneProcessorTest {
         assertEquals(2, LlamaConfig.read(checkpoint.resolve("config.json")).numHiddenLayers());
         assertEquals(parameters(checkpoint), three.parameters());
         assertEquals(SharedFixtures.evalTasks(), three.evalTasks());
+        // the recipe names the model as the artifact root knows it, not as this worker's file system does
+        String recipe = Files.readString(checkpoint.resolve("mergekit.yaml"));
+        assertTrue(recipe.contains("      - model: \"models/stories260K\"\n        layer_range: [4, 5]\n"), recipe);
+        assertFalse(recipe.contains(root.toString()), recipe);
         for (ConsumerRecord<String, byte[]> record : records) {
             CloudEvent ce = CloudEvent.readFrom(record.headers());
             assertEquals("org.layerprune.variants.pruned.v1", ce.type());

@@ -58,6 +58,7 @@ import org.layerprune.control.template.ExperimentTemplate;
 import org.layerprune.control.view.ExperimentState;
 import org.layerprune.control.view.ExperimentView;
 import org.layerprune.control.view.PruningCurve;
+import org.layerprune.control.view.ViewJson;
 import org.layerprune.core.similarity.HeatMap;
 import org.layerprune.core.similarity.ProbeResult;
 import org.layerprune.stage.EventMessages;
@@ -195,7 +196,7 @@ public class ExperimentsResource {
      */
     @APIResponse(responseCode = "200", description = "an experiments.requested body without experimentId and time")
     @GET
-    @Path("template")
+    @Path(RequestValidation.TEMPLATE_PATH)
     @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode template() {
         return template.body();
@@ -240,7 +241,9 @@ public class ExperimentsResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("id") String id, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return answer(id, uri, headers, view -> Response.ok(view).build());
+        // the store's JSON, whose request reads as the event it was (absent settings left out, not null): the
+        // document can be submitted again as it is
+        return answer(id, uri, headers, view -> Response.ok(ViewJson.write(view), MediaType.APPLICATION_JSON).build());
     }
 
     /**

@@ -35,6 +35,8 @@ import org.layerprune.control.rest.Problem.FieldError;
 final class RequestValidation {
 
     private static final String ID_PREFIX = "https://layerprune.org/schemas/";
+    /** The path under /experiments that answers the template, and so cannot be an experiment's. */
+    static final String TEMPLATE_PATH = "template";
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12, builder -> builder
@@ -95,6 +97,10 @@ final class RequestValidation {
                 .toList();
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
+        }
+        if (TEMPLATE_PATH.equals(request.get("experimentId").asText())) {
+            throw invalid("experimentId", "\"" + TEMPLATE_PATH + "\" names the new-experiment template"
+                    + " (GET /experiments/" + TEMPLATE_PATH + "), not an experiment; choose another id");
         }
         try {
             return new EventDeserializer<>(ExperimentRequested.TYPE).deserialize(ExperimentRequested.TYPE.name(),

@@ -116,6 +116,17 @@ class ExperimentsResourceTest {
     }
 
     @Test
+    void refusesTheIdOfTheTemplate() {
+        ObjectNode body = exampleRequest();
+        body.put("experimentId", "template");
+
+        HttpResponse<byte[]> response = api.post("/experiments", body.toString());
+
+        assertEquals(400, response.statusCode(), new String(response.body()));
+        assertEquals("experimentId", ControlTestClient.json(response).get("errors").get(0).get("field").asText());
+    }
+
+    @Test
     void acceptsARetriedRequestButRefusesAnIdReusedWithOtherSettings() {
         String id = SharedFixtures.experimentId("reused");
         ObjectNode body = exampleRequest();
@@ -125,6 +136,10 @@ class ExperimentsResourceTest {
 
         body.put("time", "2026-06-01T00:00:00Z");
         assertEquals(202, api.post("/experiments", body.toString()).statusCode(), "the same request again");
+        JsonNode served = api.json("/experiments/" + id).get("request");
+        HttpResponse<byte[]> resubmitted = api.post("/experiments", served.toString());
+        assertEquals(202, resubmitted.statusCode(), "the view's request as served: " + served + "\n"
+                + new String(resubmitted.body()));
 
         body.putArray("blockSizes").add(2);
         HttpResponse<byte[]> reused = api.post("/experiments", body.toString());

@@ -71,6 +71,16 @@ public final class LayerPruner {
      */
     public static PruneReport prune(Path source, BlockSelection block, Provenance provenance, Path out,
             boolean overwrite) {
+        return prune(source, source.toAbsolutePath().normalize().toString(), block, provenance, out, overwrite);
+    }
+
+    /**
+     * As {@link #prune(Path, BlockSelection, Provenance, Path, boolean)}, with the mergekit recipe naming the source
+     * as {@code sourceName} instead of its absolute path: what a reader of the output can reach, such as its path
+     * relative to an artifact root, where a service's own mount means nothing.
+     */
+    public static PruneReport prune(Path source, String sourceName, BlockSelection block, Provenance provenance,
+            Path out, boolean overwrite) {
         Path sourceDir = source.toAbsolutePath().normalize();
         Path target = out.toAbsolutePath().normalize();
         try (Checkpoint checkpoint = Checkpoint.open(sourceDir)) {
@@ -102,7 +112,7 @@ public final class LayerPruner {
             // a second pass copies the kept tensors, renamed, into a temporary directory renamed onto the target
             List<List<TensorData>> shards = keptTensors(checkpoint, block);
             SourceFiles files = SourceFiles.sort(sourceDir, rewrittenFiles(checkpoint));
-            String recipe = MergekitRecipe.passthrough(sourceDir, block, layers, dtype(config));
+            String recipe = MergekitRecipe.passthrough(sourceName, block, layers, dtype(config));
             CheckpointWriter writer = CheckpointWriter.to(target)
                     .replaceExisting(overwrite)
                     .withFile(MergekitRecipe.FILE_NAME, recipe.getBytes(StandardCharsets.UTF_8))

@@ -1,6 +1,5 @@
 package org.layerprune.core.prune;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -34,11 +33,12 @@ final class MergekitRecipe {
     }
 
     /**
-     * @param source the source checkpoint directory, written as given (callers pass an absolute path)
+     * @param source the source model as mergekit should find it, written as given: an absolute path, a path relative
+     *     to where the recipe is meant to be run, or a Hugging Face repo id
      * @param layers L, the source's layer count
      * @param dtype the source's {@code torch_dtype}, if its config names one
      */
-    static String passthrough(Path source, BlockSelection block, int layers, Optional<String> dtype) {
+    static String passthrough(String source, BlockSelection block, int layers, Optional<String> dtype) {
         block.checkWithin(layers);
         StringBuilder yaml = new StringBuilder()
                 .append("# mergekit passthrough recipe for the same cut: removes ").append(block)
@@ -55,9 +55,9 @@ final class MergekitRecipe {
         return yaml.toString();
     }
 
-    private static void slice(StringBuilder yaml, Path source, int from, int to) {
+    private static void slice(StringBuilder yaml, String source, int from, int to) {
         yaml.append("  - sources:\n")
-                .append("      - model: ").append(quoted(source.toString())).append('\n')
+                .append("      - model: ").append(quoted(source)).append('\n')
                 .append("        layer_range: [").append(from).append(", ").append(to).append("]\n");
     }
 

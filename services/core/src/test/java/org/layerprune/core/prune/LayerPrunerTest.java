@@ -281,7 +281,7 @@ class LayerPrunerTest {
         Path source = Sources.llama(root.resolve("src"), DType.BF16);
         Path out = root.resolve("out");
         LayerPruner.prune(source, new BlockSelection(2, 3), Provenance.manual(), out, false);
-        assertEquals(MergekitRecipe.passthrough(source.toAbsolutePath(), new BlockSelection(2, 3), LAYERS,
+        assertEquals(MergekitRecipe.passthrough(source.toAbsolutePath().toString(), new BlockSelection(2, 3), LAYERS,
                 Optional.of("bfloat16")), Files.readString(out.resolve("mergekit.yaml")));
         assertTrue(Files.readString(out.resolve("mergekit.yaml")).contains("layer_range: [5, 6]"));
     }

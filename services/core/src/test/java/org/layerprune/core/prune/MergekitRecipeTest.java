@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MergekitRecipeTest {
 
-    private static final Path SOURCE = Path.of("/models/llama");
+    private static final String SOURCE = "/models/llama";
 
     @Test
     void keepsTheLayersBeforeAndAfterAMiddleBlockInEndExclusiveRanges() {
@@ -64,7 +64,7 @@ class MergekitRecipeTest {
     void quotesPathsAndValuesSoThatYamlReadsThemBackAsWritten() {
         assertEquals("\"/a b/#c: d/\\\"e\\\"/f\\\\g/\\u0009h/\\u2028\"",
                 MergekitRecipe.quoted("/a b/#c: d/\"e\"/f\\g/\th/\u2028"));
-        String recipe = MergekitRecipe.passthrough(Path.of("/m/- x"), new BlockSelection(1, 1), 3,
+        String recipe = MergekitRecipe.passthrough("/m/- x", new BlockSelection(1, 1), 3,
                 Optional.of("torch.bfloat16"));
         assertTrue(recipe.contains("model: \"/m/- x\"\n"), recipe);
         assertTrue(recipe.endsWith("dtype: \"torch.bfloat16\"\n"), recipe);
@@ -72,7 +72,7 @@ class MergekitRecipeTest {
 
     @Test
     void pyyamlReadsTheRecipeBackAsMergekitWould(@TempDir Path tmp) throws Exception {
-        Path source = Path.of("/models/it's a \"model\": #1 \\ ünï");
+        String source = "/models/it's a \"model\": #1 \\ ünï";
         Path file = Files.writeString(tmp.resolve("mergekit.yaml"),
                 MergekitRecipe.passthrough(source, new BlockSelection(2, 3), 8, Optional.of("bfloat16")));
         Process python;
