@@ -85,6 +85,9 @@ public class HealProcessor {
         }
         VariantId id = variant.variantId().healed();
         try (InFlightHeals.Heal running = inFlight.start(partition(record))) {
+            if (running.cancelled()) {
+                return CompletableFuture.completedFuture(null); // given up before it began: the next owner heals it
+            }
             devices.use(device -> stage.run(variant, Optional.of(id), stage.root().healRecordDir(id),
                     VariantHealed.TYPE, this::mergedIntact, () -> heal.run(variant, device, running::cancelled),
                     healed::sendMessageAndAwait));

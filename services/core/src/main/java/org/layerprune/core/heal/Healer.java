@@ -171,11 +171,16 @@ public final class Healer {
         long startNanos = System.nanoTime();
         long lastNanos = startNanos;
         long tokensPerStep = (long) settings.batchSize() * settings.seqLen();
+        long saved = trainer.steps(); // the updates the latest checkpoint holds: the one resumed from, or none
         while (trainer.steps() < settings.steps()) {
             if (cancelled.getAsBoolean()) {
-                checkpoint(trainer, data, lossSum, secondsBefore + seconds(startNanos), start, identity);
-                throw new CancellationException("healing cancelled after " + trainer.steps() + " updates;"
-                        + " checkpoint written under " + out.resolve(CHECKPOINTS_DIR));
+                // a run cancelled before its first update since the latest checkpoint has nothing to add to it
+                if (trainer.steps() > saved) {
+                    checkpoint(trainer, data, lossSum, secondsBefore + seconds(startNanos), start, identity);
+                }
+                throw new CancellationException("healing cancelled after " + trainer.steps() + " updates; "
+                        + (trainer.steps() > saved ? "checkpoint written" : "nothing since the latest checkpoint")
+                        + " under " + out.resolve(CHECKPOINTS_DIR));
             }
             List<List<int[]>> microBatches = new ArrayList<>();
             for (int m = 0; m < settings.accumulation(); m++) {
@@ -195,6 +200,7 @@ public final class Healer {
             boolean due = settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0;
             if (due || done == settings.steps()) {
                 checkpoint(trainer, data, lossSum, secondsBefore + seconds(startNanos), start, identity);
+                saved = done;
             }
             lastNanos = System.nanoTime(); // evaluation and checkpoints are not the next update's time
         }

@@ -81,6 +81,24 @@ class HealerTest {
     }
 
     @Test
+    void aRunCancelledBeforeAnyNewUpdateWritesNoCheckpoint() throws IOException {
+        Path out = tmp.resolve("cancelled-at-once");
+        assertThrows(CancellationException.class,
+                () -> Healer.run(inputs(), SETTINGS, out, new Healer.Listener() { }, () -> true));
+        Path checkpoints = out.resolve(Healer.CHECKPOINTS_DIR);
+        assertTrue(!Files.exists(checkpoints) || names(checkpoints).isEmpty(), "a checkpoint of no update");
+
+        AtomicInteger checks = new AtomicInteger();
+        assertThrows(CancellationException.class,
+                () -> Healer.run(inputs(), SETTINGS, out, new Healer.Listener() { }, () -> checks.incrementAndGet() > 2));
+        CancellationException again = assertThrows(CancellationException.class,
+                () -> Healer.run(inputs(), SETTINGS, out, new Healer.Listener() { }, () -> true));
+        assertEquals(List.of("step-000002"), names(checkpoints));
+        assertTrue(again.getMessage().contains("after 2 updates; nothing since the latest checkpoint"),
+                again.getMessage());
+    }
+
+    @Test
     void aFinishedRunReturnsItsResultWithoutTrainingAgain() {
         AtomicInteger updates = new AtomicInteger();
         HealResult again = Healer.run(inputs(), SETTINGS, tmp.resolve("straight"), new Healer.Listener() {
