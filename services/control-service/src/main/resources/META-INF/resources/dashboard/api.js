@@ -57,5 +57,7 @@ export function html(name, attributes = {}, text = null, parent = null) {
 /** A number to a few significant digits, '–' when missing. */
 export function fmt(value, digits = 4) {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  return Number(value).toPrecision(digits).replace(/\.?0+(e|$)/, '$1');
+  const text = Number(value).toPrecision(digits);
+  // trailing zeros only of a fraction: 500 to 3 digits is "500", not "5"
+  return text.includes('.') ? text.replace(/\.?0+(e|$)/, '$1') : text;
 }

@@ -118,7 +118,10 @@ export function showErrors(form, list, errors) {
   }));
   for (const error of errors) {
     const field = error.field.replace(/\[\d+\]$/, '');
-    const target = form.querySelector(`[name="${CSS.escape(field)}"]`) || form.querySelector(`[data-field="${CSS.escape(field)}"]`);
+    // a group's box (the heal targets) before its inputs, the note being about the group, not its first checkbox; the
+    // list's own items carry data-field too and are no place for a note
+    const group = [...form.querySelectorAll(`[data-field="${CSS.escape(field)}"]`)].find((e) => !list.contains(e));
+    const target = group || form.querySelector(`[name="${CSS.escape(field)}"]`);
     if (target) {
       const holder = target.closest('label, div') || target;
       holder.classList.add('invalid');
