@@ -153,7 +153,7 @@ test('an accuracy axis spans 0 to 1 whatever the scores, so charts of different 
     const y = yScale(chart);
     const area = plotArea(chart);
     assert.ok(Math.abs(y(0) - area.bottom) < 1e-9, `${chart.dataset.task}: 0 on the x axis`);
-    assert.ok(y(1) >= area.top && y(1) < y(0.99), `${chart.dataset.task}: 1 inside the plot`);
+    assert.ok(Math.abs(y(1) - area.top) < 1e-9, `${chart.dataset.task}: 1 at the top`);
   }
   assert.ok(Math.abs(yScale(mmlu)(0.5) - yScale(boolq)(0.5)) < 1e-9);
 });
@@ -192,4 +192,13 @@ test('without scores, or before L is known (no fractions), the box says so inste
     assert.equal(box.querySelector('svg'), null);
     assert.equal(box.querySelector('p.muted').textContent, 'no scores yet');
   }
+});
+
+test('a task whose every score is null says so in place of its chart, and the other charts are drawn', () => {
+  const points = CURVE.points.map((p) => ({ ...p, pruned: { ...p.pruned, loss: { loss: null } }, healed: {} }));
+  const box = container();
+  drawCurves(box, { ...CURVE, points });
+  assert.equal(box.querySelector('svg[data-task="loss"]'), null);
+  assert.equal(box.querySelector('p.muted').textContent, 'loss: no scores yet');
+  assert.equal(box.querySelectorAll('svg.curve').length, 2);
 });

@@ -125,6 +125,16 @@ test('read names each field it can tell is wrong, by its path', () => {
   assert.equal(errors.find((e) => e.field === 'experimentId').message, form.elements.experimentId.title);
 });
 
+test('read refuses a ref that leaves the artifact root, as the schema does, and keeps dotted names', () => {
+  for (const ref of ['../data', 'data/../../x', './data', 'data/.', '/data', 'data//x']) {
+    const { errors } = readEdited({ 'heal.data': ref });
+    assert.deepEqual(errors.map((e) => e.field), ['heal.data'], ref);
+  }
+  for (const ref of ['data/calib.v2.jsonl', '.cache/x', 'a..b/c']) {
+    assert.deepEqual(readEdited({ 'heal.data': ref }).errors, [], ref);
+  }
+});
+
 test('showErrors lists every error and marks the field it names', () => {
   const { form, list } = filled();
   showErrors(form, list, [{ field: 'heal.steps', message: 'must be at least 1' }]);

@@ -41,6 +41,11 @@ export function drawCurves(box, curve) {
   box.replaceChildren(...tasks.map((task) => chart(task, metricOf(task, points), points, curve.layers)));
 }
 
+/** In place of a chart whose task has no value yet (every score of its metric null). */
+function noScores(task) {
+  return Object.assign(document.createElement('p'), { className: 'muted', textContent: `${task}: no scores yet` });
+}
+
 function chart(task, metric, points, layers) {
   const series = {};
   for (const stage of ['pruned', 'healed']) {
@@ -51,13 +56,18 @@ function chart(task, metric, points, layers) {
   }
   const baseline = series.pruned.find((p) => p.n === 0) || series.healed.find((p) => p.n === 0);
   const values = [...series.pruned, ...series.healed].map((p) => p.y);
+  if (values.length === 0) return noScores(task);
   let lo = Math.min(...values);
   let hi = Math.max(...values);
-  if (task !== 'loss') { lo = Math.min(lo, 0); hi = Math.max(hi, 1); } // accuracies on their whole scale
-  if (hi === lo) { hi = lo + 1; }
-  const pad = (hi - lo) * 0.06;
-  lo -= task === 'loss' ? pad : 0;
-  hi += pad;
+  if (task === 'loss') {
+    if (hi === lo) { hi = lo + 1; }
+    const pad = (hi - lo) * 0.06; // the lowest and highest loss off the axes
+    lo -= pad;
+    hi += pad;
+  } else {
+    lo = Math.min(lo, 0); // accuracies on their whole scale, ticks at quarters
+    hi = Math.max(hi, 1);
+  }
   const maxX = layers ? (layers - 1) / layers : Math.max(...points.map((p) => p.fraction), 1);
   const px = (x) => MARGIN.left + (x / maxX) * (WIDTH - MARGIN.left - MARGIN.right);
   const py = (y) => HEIGHT - MARGIN.bottom - ((y - lo) / (hi - lo)) * (HEIGHT - MARGIN.top - MARGIN.bottom);

@@ -4,7 +4,8 @@
 // checks the whole schema again.
 
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-const REF = /^(?!\/)(?:[A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+$/;
+// the schema's artifact ref (schemas/common/v1.json): relative, and no segment is . or ..
+const REF = /^(?!\.{1,2}(?:\/|$))(?!.*\/\.{1,2}(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 
 /** The value at a dotted path of an object; undefined when absent. */
 export function at(object, path) {
@@ -95,7 +96,7 @@ export function read(form, template) {
       }
     } else {
       if ((input.classList.contains('ref') || name === 'model.ref') && !REF.test(text)) {
-        errors.push({ field: name, message: 'a relative path under the artifact root (letters, digits, . _ -)' });
+        errors.push({ field: name, message: 'a relative path under the artifact root (letters, digits, . _ -; no . or .. segment)' });
       }
       put(body, name, text);
     }
