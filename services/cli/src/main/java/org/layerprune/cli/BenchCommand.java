@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.layerprune.core.bench.ForwardBenchmark;
 import org.layerprune.core.bench.HealBenchmark;
 import org.layerprune.core.bench.ProbeBenchmark;
@@ -26,23 +28,12 @@ final class BenchCommand {
             "Time the forward pass on random ids and a plain fp32 matrix product of the MLP's shape in the same run.",
             "FLOPs count 2 per multiply-add over all matrix products: projections, lm_head, and attention's",
             "Q K^T and P V over the full S x S square; elementwise ops are not counted."})
-    static final class Forward implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ModelOptions options;
-
-        @Mixin
-        Rounds rounds;
+    static final class Forward extends Benchmark {
 
         @Override
         public Integer call() {
-            ForwardBenchmark.Result r;
-            try (LlamaModel model = LlamaModel.load(options.model, options.device())) {
-                r = ForwardBenchmark.run(model, rounds.settings(), line -> spec.commandLine().getErr().println(line));
-            }
+            ForwardBenchmark.Result r = measure((model, progress) -> ForwardBenchmark.run(model, rounds.settings(),
+                    progress));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("batch", r.batch());
             out.put("seq", r.seq());
@@ -52,18 +43,14 @@ final class BenchCommand {
             out.put("matmul_shape", r.matmulShape());
             out.put("matmul_gflops", r.matmulGflops());
             out.put("ratio", r.ratio());
-            if (rounds.json) {
-                Output.json(spec.commandLine().getOut(), out);
-            } else {
-                Output.table(spec.commandLine().getOut(), new String[][] {
-                        {"batch x seq", r.batch() + " x " + r.seq()},
-                        {"forward", String.format("%.3f s (median of %d)", r.forwardSeconds(), rounds.iterations)},
-                        {"tokens/s", String.format("%.1f", r.tokensPerSecond())},
-                        {"forward GFLOP/s", String.format("%.1f", r.forwardGflops())},
-                        {"matmul GFLOP/s", String.format("%.1f  ([%d, %d] x [%d, %d], fp32)", r.matmulGflops(),
-                                r.matmulShape()[0], r.matmulShape()[1], r.matmulShape()[1], r.matmulShape()[2])},
-                        {"ratio", String.format("%.2f", r.ratio())}});
-            }
+            print(out, new String[][] {
+                    {"batch x seq", r.batch() + " x " + r.seq()},
+                    {"forward", String.format("%.3f s (median of %d)", r.forwardSeconds(), rounds.iterations)},
+                    {"tokens/s", String.format("%.1f", r.tokensPerSecond())},
+                    {"forward GFLOP/s", String.format("%.1f", r.forwardGflops())},
+                    {"matmul GFLOP/s", String.format("%.1f  ([%d, %d] x [%d, %d], fp32)", r.matmulGflops(),
+                            r.matmulShape()[0], r.matmulShape()[1], r.matmulShape()[1], r.matmulShape()[2])},
+                    {"ratio", String.format("%.2f", r.ratio())}});
             return 0;
         }
     }
@@ -72,38 +59,23 @@ final class BenchCommand {
     @Command(name = "probe", description = {
             "Time a probe (last-token states at every layer boundary, no final norm, no lm_head) and a full",
             "forward pass with logits for every position on the same random batch, alternating, in one run."})
-    static final class Probe implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ModelOptions options;
-
-        @Mixin
-        Rounds rounds;
+    static final class Probe extends Benchmark {
 
         @Override
         public Integer call() {
-            ProbeBenchmark.Result r;
-            try (LlamaModel model = LlamaModel.load(options.model, options.device())) {
-                r = ProbeBenchmark.run(model, rounds.settings(), line -> spec.commandLine().getErr().println(line));
-            }
+            ProbeBenchmark.Result r = measure((model, progress) -> ProbeBenchmark.run(model, rounds.settings(),
+                    progress));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("batch", r.batch());
             out.put("seq", r.seq());
             out.put("probe_tokens_per_second", r.probeTokensPerSecond());
             out.put("forward_tokens_per_second", r.forwardTokensPerSecond());
             out.put("ratio", r.ratio());
-            if (rounds.json) {
-                Output.json(spec.commandLine().getOut(), out);
-            } else {
-                Output.table(spec.commandLine().getOut(), new String[][] {
-                        {"batch x seq", r.batch() + " x " + r.seq()},
-                        {"probe tokens/s", String.format("%.1f", r.probeTokensPerSecond())},
-                        {"forward tokens/s", String.format("%.1f  (with logits)", r.forwardTokensPerSecond())},
-                        {"ratio", String.format("%.2f", r.ratio())}});
-            }
+            print(out, new String[][] {
+                    {"batch x seq", r.batch() + " x " + r.seq()},
+                    {"probe tokens/s", String.format("%.1f", r.probeTokensPerSecond())},
+                    {"forward tokens/s", String.format("%.1f  (with logits)", r.forwardTokensPerSecond())},
+                    {"ratio", String.format("%.2f", r.ratio())}});
             return 0;
         }
     }
@@ -116,16 +88,7 @@ final class BenchCommand {
             "a frozen weight (every projection, lm_head) is its input gradient only, attention's backward is twice",
             "its forward, and the LoRA products' twice theirs (input and factor gradients). NF4 dequantisation and",
             "elementwise ops are not counted."})
-    static final class Heal implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ModelOptions options;
-
-        @Mixin
-        Rounds rounds;
+    static final class Heal extends Benchmark {
 
         @Option(names = "--micro-batch", description = "Rows per forward/backward (default: the batch).")
         Integer microBatch;
@@ -147,10 +110,7 @@ final class BenchCommand {
                     microBatch == null ? rounds.batch : microBatch,
                     new LoraConfig(rank, rank, LoraConfig.PAPER_DROPOUT, targets), HealCommand.quantization(quant),
                     rounds.warmup, rounds.iterations, rounds.seed);
-            HealBenchmark.Result r;
-            try (LlamaModel model = LlamaModel.load(options.model, options.device())) {
-                r = HealBenchmark.run(model, settings, line -> spec.commandLine().getErr().println(line));
-            }
+            HealBenchmark.Result r = measure((model, progress) -> HealBenchmark.run(model, settings, progress));
             StepTimes t = r.breakdown();
             Map<String, Object> breakdown = new LinkedHashMap<>();
             breakdown.put("forward_seconds", t.forward());
@@ -180,32 +140,57 @@ final class BenchCommand {
             out.put("matmul_gflops", r.matmulGflops());
             out.put("ratio", r.ratio());
             out.put("breakdown", breakdown);
-            if (rounds.json) {
-                Output.json(spec.commandLine().getOut(), out);
-            } else {
-                Output.table(spec.commandLine().getOut(), new String[][] {
-                        {"batch x seq", String.format("%d x %d in micro-batches of %d", settings.batch(),
-                                settings.seq(), settings.microBatch())},
-                        {"lora", String.format("rank %d on %s, base %s", settings.lora().rank(),
-                                String.join(",", settings.lora().targetModules()), quant)},
-                        {"step", String.format("%.3f s (median of %d): %.1f GFLOP (forward %.1f, backward %.1f)",
-                                r.stepSeconds(), rounds.iterations, r.flops().total() / 1e9,
-                                r.flops().forward() / 1e9, r.flops().backward() / 1e9)},
-                        {"tokens/s", String.format("%.1f", r.tokensPerSecond())},
-                        {"train GFLOP/s", String.format("%.1f", r.trainGflops())},
-                        {"matmul GFLOP/s", String.format("%.1f  ([%d, %d] x [%d, %d], fp32)", r.matmulGflops(),
-                                r.matmulShape()[0], r.matmulShape()[1], r.matmulShape()[1], r.matmulShape()[2])},
-                        {"ratio", String.format("%.2f", r.ratio())},
-                        {"  forward", String.format("%.3f s  (%.1f GFLOP/s)", t.forward(), r.forwardGflops())},
-                        {"    NF4 dequantize", String.format("%.3f s", t.dequantize())},
-                        {"    dropout masks", String.format("%.3f s", t.dropoutMasks())},
-                        {"  loss", String.format("%.3f s", t.loss())},
-                        {"  backward", String.format("%.3f s  (%.1f GFLOP/s)", t.backward(), r.backwardGflops())},
-                        {"  optimizer", String.format("%.3f s", t.optimizer())},
-                        {"  other", String.format("%.3f s", r.otherSeconds())},
-                        {"inference forward", String.format("%.3f s  (no graph, fp32 weights)", r.inferenceSeconds())}});
-            }
+            print(out, new String[][] {
+                    {"batch x seq", String.format("%d x %d in micro-batches of %d", settings.batch(),
+                            settings.seq(), settings.microBatch())},
+                    {"lora", String.format("rank %d on %s, base %s", settings.lora().rank(),
+                            String.join(",", settings.lora().targetModules()), quant)},
+                    {"step", String.format("%.3f s (median of %d): %.1f GFLOP (forward %.1f, backward %.1f)",
+                            r.stepSeconds(), rounds.iterations, r.flops().total() / 1e9,
+                            r.flops().forward() / 1e9, r.flops().backward() / 1e9)},
+                    {"tokens/s", String.format("%.1f", r.tokensPerSecond())},
+                    {"train GFLOP/s", String.format("%.1f", r.trainGflops())},
+                    {"matmul GFLOP/s", String.format("%.1f  ([%d, %d] x [%d, %d], fp32)", r.matmulGflops(),
+                            r.matmulShape()[0], r.matmulShape()[1], r.matmulShape()[1], r.matmulShape()[2])},
+                    {"ratio", String.format("%.2f", r.ratio())},
+                    {"  forward", String.format("%.3f s  (%.1f GFLOP/s)", t.forward(), r.forwardGflops())},
+                    {"    NF4 dequantize", String.format("%.3f s", t.dequantize())},
+                    {"    dropout masks", String.format("%.3f s", t.dropoutMasks())},
+                    {"  loss", String.format("%.3f s", t.loss())},
+                    {"  backward", String.format("%.3f s  (%.1f GFLOP/s)", t.backward(), r.backwardGflops())},
+                    {"  optimizer", String.format("%.3f s", t.optimizer())},
+                    {"  other", String.format("%.3f s", r.otherSeconds())},
+                    {"inference forward", String.format("%.3f s  (no graph, fp32 weights)", r.inferenceSeconds())}});
             return 0;
+        }
+    }
+
+    /** A benchmark: measured on the model of {@code --model}, printed as JSON or as a table. */
+    abstract static class Benchmark implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ModelOptions options;
+
+        @Mixin
+        Rounds rounds;
+
+        /** What {@code benchmark} measures on the model, its progress lines on stderr; the model is closed after. */
+        <R> R measure(BiFunction<LlamaModel, Consumer<String>, R> benchmark) {
+            try (LlamaModel model = LlamaModel.load(options.model, options.device())) {
+                return benchmark.apply(model, line -> spec.commandLine().getErr().println(line));
+            }
+        }
+
+        /** The result: {@code json} with --json, else {@code table}. */
+        void print(Map<String, Object> json, String[][] table) {
+            if (rounds.json) {
+                Output.json(spec.commandLine().getOut(), json);
+            } else {
+                Output.table(spec.commandLine().getOut(), table);
+            }
         }
     }
 

@@ -1,36 +1,21 @@
 package org.layerprune.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code heatmap}: the probe's heat map of an experiment, saved from {@code GET /experiments/{id}/heatmap}. */
 @Command(name = "heatmap", mixinStandardHelpOptions = true, description = {
         "Save an experiment's probe heat map as SVG or PNG.",
         "Rows min-max normalised, l*(n) traced; from GET /experiments/ID/heatmap. The format comes from",
         "--format, else from the extension of --out."})
-final class HeatmapCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ControlOptions control;
-
-    @Parameters(index = "0", paramLabel = "ID", description = "The experiment.")
-    String id;
+final class HeatmapCommand extends ExperimentCommand {
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to save it (.svg or .png).")
     Path out;
@@ -45,7 +30,7 @@ final class HeatmapCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String chosen = format();
         ControlApi api = control.api();
-        String path = "/experiments/" + id + "/heatmap?format=" + chosen;
+        String path = path("/heatmap?format=" + chosen);
         ControlApi.Answer answer = api.get(path, chosen.equals("png") ? "image/png" : "image/svg+xml");
         if (answer.status() != 200) {
             throw api.failure("GET", path, answer);
@@ -55,18 +40,12 @@ final class HeatmapCommand implements Callable<Integer> {
             Files.createDirectories(parent);
         }
         Files.write(out, answer.body());
-        PrintWriter printed = spec.commandLine().getOut();
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("file", out.toString());
-            doc.put("format", chosen);
-            doc.put("bytes", answer.body().length);
-            Output.json(printed, doc);
-        } else {
-            printed.printf("%s: the %s heat map of %s, %d bytes%n", out, chosen.toUpperCase(Locale.ROOT), id,
-                    answer.body().length);
-            printed.flush();
-        }
+        Map<String, Object> saved = new LinkedHashMap<>();
+        saved.put("file", out.toString());
+        saved.put("format", chosen);
+        saved.put("bytes", answer.body().length);
+        Output.jsonOrText(spec.commandLine().getOut(), json, saved, () -> String.format("%s: the %s heat map of %s,"
+                + " %d bytes%n", out, chosen.toUpperCase(Locale.ROOT), id, answer.body().length));
         return 0;
     }
 

@@ -3,6 +3,7 @@ package org.layerprune.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 
 /** Writes a command's result: JSON (the contract) or a readable table. */
 final class Output {
@@ -20,6 +21,16 @@ final class Output {
             throw new IllegalStateException("cannot write JSON output", e);
         }
         out.flush();
+    }
+
+    /** With {@code --json} the document, else its readable text (made only then), as it is, flushed. */
+    static void jsonOrText(PrintWriter out, boolean json, Object document, Supplier<String> text) {
+        if (json) {
+            json(out, document);
+        } else {
+            out.print(text.get());
+            out.flush();
+        }
     }
 
     /** Rows of (label, value), the labels padded into a column. */

@@ -2,11 +2,8 @@ package org.layerprune.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -151,12 +148,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
         JsonNode submitted = answer.json();
         String experimentId = submitted.path("experimentId").asText();
-        if (json) {
-            Output.json(out, submitted);
-        } else {
-            out.println(experimentId);
-            out.flush();
-        }
+        Output.jsonOrText(out, json, submitted, () -> experimentId + System.lineSeparator());
         err.printf("submitted to %s; follow it with: layerprune watch %s%n", api.base(), experimentId);
         err.flush();
         return 0;
@@ -190,18 +182,10 @@ final class SubmitCommand implements Callable<Integer> {
         if (tasks != null) {
             body = RequestBody.withTasks(body, tasks.stream().map(String::strip).toList());
         }
-        if (evalData != null) {
-            body = RequestBody.taskSetting(body, "loss", "data", TextNode.valueOf(evalData));
-        }
-        if (mmluData != null) {
-            body = RequestBody.taskSetting(body, "mmlu", "data", TextNode.valueOf(mmluData));
-        }
-        if (boolqData != null) {
-            body = RequestBody.taskSetting(body, "boolq", "data", TextNode.valueOf(boolqData));
-        }
-        if (evalLimit != null) {
-            body = RequestBody.taskSetting(body, "loss", "limit", IntNode.valueOf(evalLimit));
-        }
+        body = taskSetting(body, "loss", "data", evalData);
+        body = taskSetting(body, "mmlu", "data", mmluData);
+        body = taskSetting(body, "boolq", "data", boolqData);
+        body = taskSetting(body, "loss", "limit", evalLimit);
         if (template == null) {
             List<String> missing = RequestBody.missing(body);
             if (!missing.isEmpty()) {
@@ -232,51 +216,45 @@ final class SubmitCommand implements Callable<Integer> {
     /** The flags given, as a partial body. */
     private ObjectNode flags() {
         ObjectNode flags = NODES.objectNode();
-        text(flags, "experimentId", id);
+        given(flags, "experimentId", id);
         if (model != null) {
             flags.set("model", RequestBody.model(model));
         }
-        text(flags, "calibration.data", calibData);
-        number(flags, "calibration.samples", samples);
-        number(flags, "calibration.maxLength", maxLength);
-        text(flags, "metric", metric);
+        given(flags, "calibration.data", calibData);
+        given(flags, "calibration.samples", samples);
+        given(flags, "calibration.maxLength", maxLength);
+        given(flags, "metric", metric);
         if (blockSizes != null) {
             flags.set("blockSizes", RequestBody.blockSizes(blockSizes));
         }
-        text(flags, "strategy", strategy);
-        text(flags, "heal.data", healData);
-        text(flags, "heal.evalData", evalData);
-        number(flags, "heal.steps", steps);
-        number(flags, "heal.warmupSteps", warmup);
-        real(flags, "heal.learningRate", lr);
-        number(flags, "heal.rank", rank);
-        real(flags, "heal.alpha", alpha);
-        real(flags, "heal.dropout", dropout);
-        text(flags, "heal.quant", quant);
+        given(flags, "strategy", strategy);
+        given(flags, "heal.data", healData);
+        given(flags, "heal.evalData", evalData);
+        given(flags, "heal.steps", steps);
+        given(flags, "heal.warmupSteps", warmup);
+        given(flags, "heal.learningRate", lr);
+        given(flags, "heal.rank", rank);
+        given(flags, "heal.alpha", alpha);
+        given(flags, "heal.dropout", dropout);
+        given(flags, "heal.quant", quant);
         if (targets != null) {
             RequestBody.put(flags, "heal.targets", RequestBody.strings(targets));
         }
-        number(flags, "heal.batchSize", batchSize);
-        number(flags, "heal.sequenceLength", seqLen);
-        number(flags, "heal.checkpointEvery", checkpointEvery);
+        given(flags, "heal.batchSize", batchSize);
+        given(flags, "heal.sequenceLength", seqLen);
+        given(flags, "heal.checkpointEvery", checkpointEvery);
         return flags;
     }
 
-    private static void text(ObjectNode flags, String path, String value) {
+    /** Sets a flag's value (a string or number) at {@code path}; a flag not given (null) sets nothing. */
+    private static void given(ObjectNode flags, String path, Object value) {
         if (value != null) {
-            RequestBody.put(flags, path, TextNode.valueOf(value));
+            RequestBody.put(flags, path, JSON.valueToTree(value));
         }
     }
 
-    private static void number(ObjectNode flags, String path, Integer value) {
-        if (value != null) {
-            RequestBody.put(flags, path, IntNode.valueOf(value));
-        }
-    }
-
-    private static void real(ObjectNode flags, String path, Double value) {
-        if (value != null) {
-            RequestBody.put(flags, path, DoubleNode.valueOf(value));
-        }
+    /** {@code body} with {@code field} of {@code task} set to a flag's value; as it is when the flag was not given. */
+    private static ObjectNode taskSetting(ObjectNode body, String task, String field, Object value) {
+        return value == null ? body : RequestBody.taskSetting(body, task, field, JSON.valueToTree(value));
     }
 }

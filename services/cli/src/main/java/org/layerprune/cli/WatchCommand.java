@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,11 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code watch}: a running experiment's progress until it is done (exit 0) or failed (exit 1). The view
@@ -32,7 +27,7 @@ import picocli.CommandLine.Spec;
         "A progress bar per variant n, redrawn on a terminal, a line per change otherwise. Reads the view",
         "(GET /experiments/ID), then the live events (GET /experiments/ID/events). An experiment submitted a moment",
         "ago may not be in the view yet: a 404 (or 503) is waited out for 30 s before it ends the command."})
-final class WatchCommand implements Callable<Integer> {
+final class WatchCommand extends ExperimentCommand {
 
     /** A just-submitted experiment reaches the view a moment after POST answered: how long a 404 is waited out. */
     static final long APPEAR_WITHIN_SECONDS = 30;
@@ -44,15 +39,6 @@ final class WatchCommand implements Callable<Integer> {
     /** Ends the queue of events: the stream closed or failed. */
     private static final ServerSentEvents.Event END = new ServerSentEvents.Event("", "", "");
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ControlOptions control;
-
-    @Parameters(index = "0", paramLabel = "ID", description = "The experiment.")
-    String id;
-
     @Option(names = "--json", description = "Print the final view as JSON (the progress goes to stderr then).")
     boolean json;
 
@@ -63,7 +49,7 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter progress = json ? err : out;
         boolean terminal = System.console() != null;
-        String path = "/experiments/" + id;
+        String path = path("");
 
         BlockingQueue<ServerSentEvents.Event> events = new LinkedBlockingQueue<>();
         AtomicReference<Stream<String>> stream = new AtomicReference<>();
@@ -192,12 +178,7 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private int finish(PrintWriter out, PrintWriter err, JsonNode view, String state) {
-        if (json) {
-            Output.json(out, view);
-        } else {
-            out.println("experiment " + id + " " + state);
-            out.flush();
-        }
+        Output.jsonOrText(out, json, view, () -> String.format("experiment %s %s%n", id, state));
         if (state.equals("failed")) {
             for (JsonNode failure : view.path("failures")) {
                 if (!failure.path("resolved").asBoolean()) {
