@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.layerprune.testkit.PackagedApp;
 
 /**
  * The README's first command: the packaged all-in-one, as a user starts it (plus a free port and a fresh artifact
@@ -41,7 +40,9 @@ class AllInOneIT {
     private static final Pattern SERVICE_JAR = Pattern.compile("org\\.layerprune\\.layerprune-.*-service-.*\\.jar");
     private static final Pattern ROW = Pattern.compile("^\\s*(\\d+)\\s+([0-9.]+)%\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$");
     private static final Pattern EXPERIMENT = Pattern.compile("^experiment (\\S+): ", Pattern.MULTILINE);
-    private static final String SERVING = "serving the API";
+    private static final Pattern SERVING = Pattern.compile(Pattern.quote("serving the API"));
+    /** How long a stop (as Ctrl+C) may take before the app is killed. */
+    private static final Duration STOP_GRACE = Duration.ofMinutes(1);
 
     record Row(int n, double fraction, String lStar, double pruned, double healed) {
     }
@@ -57,19 +58,18 @@ class AllInOneIT {
         Path jar = Path.of(System.getProperty("all-in-one.jar", "target/quarkus-app/quarkus-run.jar"));
         assertTrue(Files.isRegularFile(jar), jar + " missing: package the module first");
 
-        int port = freePort();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-jar", jar.toString(), "--artifact-root", root.toString());
+        int port = PackagedApp.freePort();
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile())
-                .start();
+        PackagedApp app = PackagedApp.builder("all-in-one", jar).systemProperty("quarkus.http.port", port)
+                .args("--artifact-root", root.toString()).log(console).start();
         String output;
         double seconds;
         List<Row> rows;
         List<Row> served;
         String heatmap;
         try {
-            output = awaitServing(process, console, System.nanoTime() + TimeUnit.MINUTES.toNanos(LIMIT_MINUTES));
+            app.awaitLog(SERVING, Duration.ofMinutes(LIMIT_MINUTES));
+            output = app.log();
             seconds = (System.nanoTime() - start) / 1e9;
             rows = table(output);
             Matcher experiment = EXPERIMENT.matcher(output);
@@ -78,10 +78,7 @@ class AllInOneIT {
             served = servedCurve(get(URI.create(api + "/curve")));
             heatmap = get(URI.create(api + "/heatmap"));
         } finally {
-            process.destroy(); // as Ctrl+C
-            if (!process.waitFor(1, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-            }
+            app.stop(STOP_GRACE); // as Ctrl+C
         }
         assertEquals(rows, served, "the printed table and GET /experiments/{id}/curve, to the table's 4 decimals");
         assertTrue(heatmap.startsWith("<?xml") || heatmap.startsWith("<svg"), heatmap);
@@ -127,20 +124,6 @@ class AllInOneIT {
         }
     }
 
-    /** The console once the curve is printed and the API is being served; fails if the run ends first. */
-    private static String awaitServing(Process process, Path console, long deadline) throws Exception {
-        while (true) {
-            String output = Files.readString(console);
-            if (output.contains(SERVING)) {
-                return output;
-            }
-            assertTrue(process.isAlive(), "ended (exit " + (process.isAlive() ? "" : process.exitValue()) + ") before"
-                    + " serving: " + output);
-            assertTrue(System.nanoTime() < deadline, "no curve after " + LIMIT_MINUTES + " min: " + output);
-            Thread.sleep(500);
-        }
-    }
-
     /** The loss rows of the API's curve, rounded as the table prints them. */
     private static List<Row> servedCurve(String body) throws IOException {
         List<Row> rows = new ArrayList<>();
@@ -163,12 +146,6 @@ class AllInOneIT {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), uri + ": " + answer.body());
         return answer.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** The rows of the printed pruning curve. */

@@ -4,14 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import org.layerprune.testkit.PackagedApp;
 
 /**
  * The packaged control service (target/quarkus-app) as a child JVM on a broker of the test's, with its own HTTP port
@@ -19,15 +17,16 @@ import java.util.UUID;
  */
 public final class ControlProcess implements AutoCloseable {
 
+    /** A bound on a stop that hangs, not a performance target: then the instance is killed and the test fails. */
+    private static final Duration STOP_GRACE = Duration.ofMinutes(3);
+
     private final String name;
-    private final Process process;
-    private final Path log;
+    private final PackagedApp app;
     private final int port;
 
-    private ControlProcess(String name, Process process, Path log, int port) {
+    private ControlProcess(String name, PackagedApp app, int port) {
         this.name = name;
-        this.process = process;
-        this.log = log;
+        this.app = app;
         this.port = port;
     }
 
@@ -35,26 +34,20 @@ public final class ControlProcess implements AutoCloseable {
      * Starts an instance of application {@code applicationId} on a free port, with its store under {@code stateDir}.
      */
     public static ControlProcess start(String name, String bootstrapServers, String applicationId, Path stateDir,
-            Path target) throws IOException {
-        int port = freePort();
-        Path log = target.resolve("it-control-service-" + name + "-" + UUID.randomUUID().toString().substring(0, 8)
-                + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-Djava.awt.headless=true",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.kafka-streams.application-id=" + applicationId,
-                "-Dquarkus.kafka-streams.application-server=localhost:" + port,
-                "-Dkafka-streams.state.dir=" + stateDir,
-                "-jar", System.getProperty("control-service.jar", "target/quarkus-app/quarkus-run.jar"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        return new ControlProcess(name, builder.start(), log, port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+            Path target) {
+        int port = PackagedApp.freePort();
+        Path jar = Path.of(System.getProperty("control-service.jar", "target/quarkus-app/quarkus-run.jar"));
+        PackagedApp app = PackagedApp.builder("control-service " + name, jar)
+                .jvmOptions("-Xmx384m", "-Djava.awt.headless=true")
+                .systemProperty("quarkus.http.port", port)
+                .systemProperty("quarkus.kafka-streams.application-id", applicationId)
+                .systemProperty("quarkus.kafka-streams.application-server", "localhost:" + port)
+                .systemProperty("kafka-streams.state.dir", stateDir)
+                .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
+                .log(target.resolve("it-control-service-" + name + "-" + UUID.randomUUID().toString().substring(0, 8)
+                        + ".log"))
+                .start();
+        return new ControlProcess(name, app, port);
     }
 
     public URI root() {
@@ -69,7 +62,7 @@ public final class ControlProcess implements AutoCloseable {
     public ControlProcess awaitReady(Duration within) {
         ControlTestClient api = api();
         await().atMost(within).untilAsserted(() -> {
-            assertTrue(process.isAlive(), name + " exited: " + log());
+            assertTrue(app.isAlive(), name + " exited: " + log());
             assertEquals(200, ready(api), name + " not ready");
         });
         return this;
@@ -84,22 +77,17 @@ public final class ControlProcess implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return app.log();
     }
 
     /** Stops the instance as an orchestrator would (SIGTERM) and waits until it is gone. */
-    public void stop() throws InterruptedException {
-        process.destroy();
-        process.waitFor();
+    public void stop() {
+        assertTrue(app.stop(STOP_GRACE), name + " did not end on SIGTERM: " + log());
     }
 
     @Override
     public void close() {
-        process.destroyForcibly();
+        app.kill();
     }
 
     @Override

@@ -3,8 +3,6 @@ package org.layerprune.heal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.events.Event;
 import org.layerprune.contracts.events.HealProgress;
@@ -33,6 +31,7 @@ import org.layerprune.stage.ArtifactRoot;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
 import org.layerprune.testkit.EmbeddedKafkaBroker;
+import org.layerprune.testkit.PackagedApp;
 
 /**
  * Two heal-service processes (the packaged app) in one consumer group on a broker in this JVM: the one healing a
@@ -74,7 +73,7 @@ class HealWorkersIT {
                 workers.add(Worker.start(name, broker.bootstrapServers(), root.dir(), target));
             }
             for (Worker worker : workers) {
-                worker.awaitLog(line -> line.contains("heal-service") && line.contains("started in"));
+                worker.awaitStarted();
             }
             VariantPruned variant = pruned(root, SharedFixtures.experimentId(graceful ? "stopped" : "killed"),
                     checkpointEvery);
@@ -84,11 +83,11 @@ class HealWorkersIT {
             kafka.awaitEvents(HealProgress.TYPE, e -> e.variantId().equals(healedId) && e.step() >= 60, 1, WITHIN);
             Worker healing = workers.stream().filter(w -> w.healing(variant.variantId())).findFirst().orElseThrow();
             if (graceful) {
-                healing.process.destroy(); // SIGTERM: Quarkus shuts down, the heal checkpoints first
-                healing.process.waitFor();
+                // SIGTERM: Quarkus shuts down, the heal checkpoints first
+                assertTrue(healing.app.stop(WITHIN), healing.name + " did not end on SIGTERM: " + healing.log());
                 assertTrue(healing.log().contains("cancelling the heal"), healing.log());
             } else {
-                healing.process.destroyForcibly().waitFor(); // SIGKILL: no checkpoint, no commit
+                healing.app.kill(); // SIGKILL: no checkpoint, no commit
             }
             Worker survivor = workers.stream().filter(w -> w != healing).findFirst().orElseThrow();
 
@@ -102,7 +101,7 @@ class HealWorkersIT {
             assertTrue(survivor.log().contains("healing " + variant.variantId() + " from update "
                     + result.resumedFrom()), survivor.log());
         } finally {
-            workers.forEach(worker -> worker.process.destroyForcibly());
+            workers.forEach(worker -> worker.app.kill());
         }
     }
 
@@ -120,46 +119,39 @@ class HealWorkersIT {
     }
 
     /** One heal-service process, its console in a file. */
-    private record Worker(String name, Process process, Path logFile) {
+    private record Worker(String name, PackagedApp app) {
 
-        static Worker start(String name, String bootstrapServers, Path root, Path target) throws IOException {
-            Path log = target.resolve("it-heal-service-" + name + "-" + UUID.randomUUID().toString().substring(0, 8)
-                    + ".log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                    "-Dai.djl.pytorch.num_threads=1", "-Dquarkus.http.port=0",
-                    // notice a killed worker within seconds rather than the default 45 s
-                    "-Dmp.messaging.incoming.heal-variants-pruned.session.timeout.ms=6000",
-                    "-Dmp.messaging.incoming.heal-variants-pruned.heartbeat.interval.ms=1000",
-                    "-jar", System.getProperty("heal-service.jar", "target/quarkus-app/quarkus-run.jar"))
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-            builder.environment().put("LAYERPRUNE_ARTIFACT_ROOT", root.toString());
-            return new Worker(name, builder.start(), log);
+        private static final Pattern STARTED = Pattern.compile("heal-service.*started in");
+
+        static Worker start(String name, String bootstrapServers, Path root, Path target) {
+            Path jar = Path.of(System.getProperty("heal-service.jar", "target/quarkus-app/quarkus-run.jar"));
+            PackagedApp app = PackagedApp.builder("heal-service " + name, jar)
+                    .jvmOptions("-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                            "-Dai.djl.pytorch.num_threads=1", "-Dquarkus.http.port=0",
+                            // notice a killed worker within seconds rather than the default 45 s
+                            "-Dmp.messaging.incoming.heal-variants-pruned.session.timeout.ms=6000",
+                            "-Dmp.messaging.incoming.heal-variants-pruned.heartbeat.interval.ms=1000")
+                    .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
+                    .env("LAYERPRUNE_ARTIFACT_ROOT", root.toString())
+                    .log(target.resolve("it-heal-service-" + name + "-" + UUID.randomUUID().toString().substring(0, 8)
+                            + ".log"))
+                    .start();
+            return new Worker(name, app);
         }
 
         String log() {
-            try {
-                return Files.readString(logFile);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            return app.log();
         }
 
         /** Whether this worker holds {@code variant} now: it started (or resumed) the heal and has not let it go. */
         boolean healing(VariantId variant) {
             String log = log();
-            return process.isAlive() && log.lastIndexOf("healing " + variant + " from update")
+            return app.isAlive() && log.lastIndexOf("healing " + variant + " from update")
                     > log.lastIndexOf("cancelling the heal");
         }
 
-        void awaitLog(Predicate<String> line) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (log().lines().noneMatch(line)) {
-                assertTrue(process.isAlive(), name + " exited: " + log());
-                assertTrue(System.nanoTime() < deadline, name + " did not start: " + log());
-                Thread.sleep(200);
-            }
+        void awaitStarted() {
+            app.awaitLog(STARTED, Duration.ofMinutes(2));
         }
     }
 }

@@ -3,9 +3,6 @@ package org.layerprune.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +54,7 @@ import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
 import org.layerprune.testkit.EmbeddedKafkaBroker;
 import org.layerprune.testkit.GrafanaDashboards;
+import org.layerprune.testkit.PackagedApp;
 
 /**
  * The whole pipeline: the four packaged services (probe, prune, heal, eval) as processes on one broker in this JVM
@@ -119,7 +117,7 @@ class PipelineIT {
             // 1a. The heal worker dies in the middle of its first variant; a new one takes its place and resumes it.
             HealProgress midway = events.await(HealProgress.TYPE, experimentId, p -> p.step() >= KILL_AFTER, started);
             Service killed = started.stream().filter(s -> s.name.equals("heal")).findFirst().orElseThrow();
-            killed.process.destroyForcibly().waitFor(); // no checkpoint on the way out, no commit
+            killed.app.kill(); // no checkpoint on the way out, no commit
             Instant killedAt = Instant.now();
             started.remove(killed);
             Service replacement = Service.start("heal", services, broker.bootstrapServers(), root, target,
@@ -394,7 +392,7 @@ class PipelineIT {
                     return found.get();
                 }
                 for (Service service : services) {
-                    assertTrue(service.process.isAlive(), service.name + " exited: " + service.log());
+                    assertTrue(service.app.isAlive(), service.name + " exited: " + service.log());
                 }
                 assertTrue(System.nanoTime() < deadline, "no matching " + type.name() + " event of " + experimentId);
                 Thread.sleep(50);
@@ -433,7 +431,7 @@ class PipelineIT {
                     return byVariant;
                 }
                 for (Service service : services) {
-                    assertTrue(service.process.isAlive(), service.name + " exited: " + service.log());
+                    assertTrue(service.app.isAlive(), service.name + " exited: " + service.log());
                 }
                 if (!of(StageFailed.TYPE, experimentId).isEmpty() || System.nanoTime() > deadline) {
                     throw new AssertionError("waiting for " + variants + " variants evaluated " + times + "x, have "
@@ -467,68 +465,44 @@ class PipelineIT {
     }
 
     /** One packaged service as a process, its console in target/. */
-    private record Service(String name, Process process, Path logFile, int port, long launchedNanos) {
+    private record Service(String name, PackagedApp app, int port, long launchedNanos) {
 
-        static Service start(String name, Path services, String bootstrapServers, Path root, Path target, String run)
-                throws IOException {
+        /** A bound on a stop that hangs: then the service is killed. */
+        private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+        static Service start(String name, Path services, String bootstrapServers, Path root, Path target, String run) {
             Path jar = services.resolve(name + "-service/target/quarkus-app/quarkus-run.jar");
             assertTrue(Files.isRegularFile(jar), jar + " missing: package the " + name + " service first");
-            int port = freePort();
-            Path log = target.resolve("e2e-" + name + "-service-" + run + ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                    "-Dquarkus.http.port=" + port));
+            int port = PackagedApp.freePort();
+            PackagedApp.Builder builder = PackagedApp.builder(name, jar)
+                    .jvmOptions("-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED", "-Xmx1g")
+                    .systemProperty("quarkus.http.port", port)
+                    .env("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)
+                    .env("LAYERPRUNE_ARTIFACT_ROOT", root.toString())
+                    .env("MALLOC_ARENA_MAX", "1")
+                    .log(target.resolve("e2e-" + name + "-service-" + run + ".log"));
             if (name.equals("heal")) {
                 // the heal service's own validation, small for a heal of a few updates; a killed worker's group
                 // notices within seconds rather than the default 45 s (kafka.* applies to every channel)
-                command.addAll(List.of("-Dlayerprune.heal.eval-limit=16", "-Dlayerprune.heal.progress-every=2",
-                        "-Dkafka.session.timeout.ms=6000", "-Dkafka.heartbeat.interval.ms=1000"));
+                builder.jvmOptions("-Dlayerprune.heal.eval-limit=16", "-Dlayerprune.heal.progress-every=2",
+                        "-Dkafka.session.timeout.ms=6000", "-Dkafka.heartbeat.interval.ms=1000");
             }
-            command.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-            builder.environment().put("LAYERPRUNE_ARTIFACT_ROOT", root.toString());
-            builder.environment().put("MALLOC_ARENA_MAX", "1");
             long launched = System.nanoTime();
-            return new Service(name, builder.start(), log, port, launched);
+            return new Service(name, builder.start(), port, launched);
         }
 
         /** Waits for Quarkus' start line; the seconds since launch, measured here. */
-        double awaitStarted() throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (log().lines().noneMatch(l -> l.contains(name + "-service") && l.contains("started in"))) {
-                assertTrue(process.isAlive(), name + " exited: " + log());
-                assertTrue(System.nanoTime() < deadline, name + " did not start: " + log());
-                Thread.sleep(100);
-            }
+        double awaitStarted() {
+            app.awaitLog(Pattern.compile(Pattern.quote(name + "-service") + ".*started in"), Duration.ofMinutes(3));
             return seconds(System.nanoTime() - launchedNanos);
         }
 
         String log() {
-            try {
-                return Files.readString(logFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return app.log();
         }
 
         void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
+            app.stop(STOP_GRACE);
         }
     }
 }
