@@ -3,18 +3,13 @@ package org.layerprune.allinone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,30 +23,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.layerprune.allinone.SharedAllInOne.RunningAllInOne;
 import org.layerprune.cli.Layerprune;
 
 /**
  * The CLI's pipeline commands ({@code submit}, {@code status}, {@code watch}, {@code curve}, {@code heatmap}), run
- * in-process as {@code main} runs them, against the packaged all-in-one started as a user starts it (a free port, a
- * fresh artifact root): they follow the default stories260K experiment to done, agree with what the API serves, submit
+ * in-process as {@code main} runs them, against the packaged all-in-one that the ITs share ({@link SharedAllInOne}):
+ * they follow the default stories260K experiment to done, agree with what the API serves, submit
  * a one-block experiment with the same refs and watch it to done, and report a refused request, an unknown experiment
  * and a failed one as they should.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES) // a bound on a hang, not a performance target
+@ExtendWith(SharedAllInOne.class)
 class CliAgainstAllInOneIT {
 
-    private static final Pattern EXPERIMENT = Pattern.compile("^experiment (\\S+): ");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static Process app;
-    private static Thread drain;
     private static String url;
     private static String defaultId;
     private static Path work;
@@ -70,59 +63,17 @@ class CliAgainstAllInOneIT {
     }
 
     @BeforeAll
-    static void startTheAllInOne() throws IOException {
-        assumeTrue(RunOptions.shared().isPresent(), "no shared fixtures (../shared) on this machine; set"
-                + " LAYERPRUNE_SHARED");
-        Path target = Path.of("target").toAbsolutePath();
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        work = Files.createDirectories(target.resolve("cli-it-" + run));
-        Path jar = Path.of(System.getProperty("all-in-one.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertTrue(Files.isRegularFile(jar), jar + " missing: package the module first");
-        int port = freePort();
-        url = "http://localhost:" + port;
-        app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-jar", jar.toString(), "--artifact-root",
-                work.resolve("artifact-root").toString()).redirectErrorStream(true).start();
-        // the app prints the experiment's id once its services are up; everything it prints goes to a log
-        BufferedReader console = new BufferedReader(new InputStreamReader(app.getInputStream(),
-                StandardCharsets.UTF_8));
-        Writer log = Files.newBufferedWriter(work.resolve("all-in-one.log"));
-        String line;
-        while ((line = console.readLine()) != null) {
-            log.write(line + "\n");
-            Matcher experiment = EXPERIMENT.matcher(line);
-            if (experiment.find()) {
-                defaultId = experiment.group(1);
-                break;
-            }
-        }
-        log.flush();
-        assertTrue(defaultId != null, "the all-in-one ended without naming its experiment: see "
-                + work.resolve("all-in-one.log"));
-        drain = new Thread(() -> {
-            try (console; log) {
-                console.transferTo(log);
-            } catch (IOException e) {
-                // the app stopped
-            }
-        }, "all-in-one-console");
-        drain.setDaemon(true);
-        drain.start();
-    }
-
-    @AfterAll
-    static void stopTheAllInOne() throws InterruptedException {
-        if (app != null) {
-            app.destroy(); // as Ctrl+C
-            if (!app.waitFor(1, TimeUnit.MINUTES)) {
-                app.destroyForcibly();
-            }
-        }
+    static void useTheSharedAllInOne(RunningAllInOne app) throws IOException {
+        url = app.url();
+        defaultId = app.defaultExperiment();
+        work = Files.createDirectories(Path.of("target").toAbsolutePath().resolve("cli-it-"
+                + UUID.randomUUID().toString().substring(0, 8)));
     }
 
     @Test
     void followsTheDefaultExperimentAndSubmitsAndWatchesASmallerOne() throws Exception {
-        // watch from the moment the id is printed: the POST may not even be on the broker yet
+        // watch from the moment the id is printed (when no other IT has used the app yet): the POST may not even be on
+        // the broker yet
         Result watched = cli("watch", defaultId);
         assertEquals(0, watched.exitCode(), watched::toString);
         assertTrue(watched.out().contains("experiment " + defaultId + " done"), watched.out());
@@ -271,11 +222,5 @@ class CliAgainstAllInOneIT {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, answer.statusCode(), path);
         return answer.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

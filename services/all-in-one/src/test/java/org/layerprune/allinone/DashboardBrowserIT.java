@@ -1,6 +1,5 @@
 package org.layerprune.allinone;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,12 +22,15 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.layerprune.allinone.SharedAllInOne.RunningAllInOne;
+import org.layerprune.testkit.PackagedApp;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -45,12 +45,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium through chromedriver, no download): the packaged
- * all-in-one runs the default stories260K experiment, then the experiment page must show the heat map with L-1 rows
- * whose traced minima are the API's l*(n), the raw distance on hover, the pruning curves and the artifact links (the
- * mergekit recipe checked against l*); then an experiment submitted through the form must progress on the page, by
- * its server-sent events, until done. Screenshots go to target/screenshots/. Skipped without the shared fixtures or
+ * all-in-one that the ITs share ({@link SharedAllInOne}) runs the default stories260K experiment, then the experiment
+ * page must show the heat map with L-1 rows whose traced minima are the API's l*(n), the raw distance on hover, the
+ * pruning curves and the artifact links (the mergekit recipe checked against l*); then an experiment submitted through
+ * the form must progress on the page, by its server-sent events, until done. Screenshots go to target/screenshots/. Skipped without the shared fixtures or
  * without /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them).
  */
+@ExtendWith(SharedAllInOne.class)
 class DashboardBrowserIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -58,35 +59,30 @@ class DashboardBrowserIT {
     /** Bounds on a run that hangs, not performance targets: the default run takes under a minute here. */
     private static final Duration RUN_LIMIT = Duration.ofMinutes(15);
     private static final Duration PAGE_LIMIT = Duration.ofMinutes(5);
-    /** Heals of the default run: short, the curve's numbers are AllInOneIT's business. */
-    private static final int STEPS = 30;
+    private static final Pattern SERVING = Pattern.compile(Pattern.quote("serving the API"));
     private static final Pattern EXPERIMENT = Pattern.compile("^experiment (\\S+): ", Pattern.MULTILINE);
     private static final Pattern LAYER_RANGE = Pattern.compile("layer_range: \\[(\\d+), (\\d+)]");
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private Path target;
-    private Path console;
-    private Process process;
+    private PackagedApp app;
     private WebDriver browser;
     private URI base;
 
-    @BeforeEach
-    void start() throws IOException {
-        assumeTrue(RunOptions.shared().isPresent(), "no shared fixtures (../shared); set LAYERPRUNE_SHARED");
+    /** Before the shared app is asked for: without a browser, it need not run for this class. */
+    @BeforeAll
+    static void needsTheBrowser() {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "no " + CHROMIUM + " or "
                 + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
+    }
+
+    @BeforeEach
+    void start(RunningAllInOne shared) throws IOException {
         target = Path.of("target").toAbsolutePath();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        console = target.resolve("dashboard-it-" + run + ".log");
-        Path jar = Path.of(System.getProperty("all-in-one.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertTrue(Files.isRegularFile(jar), jar + " missing: package the module first");
-        int port = freePort();
-        base = URI.create("http://localhost:" + port + "/");
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-jar", jar.toString(), "--steps", String.valueOf(STEPS),
-                "--artifact-root", target.resolve("dashboard-it-artifact-root-" + run).toString())
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        app = shared.app();
+        base = URI.create(shared.url() + "/");
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -102,24 +98,16 @@ class DashboardBrowserIT {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         if (browser != null) {
             browser.quit();
-        }
-        if (process != null) {
-            process.destroy(); // as Ctrl+C
-            if (!process.waitFor(1, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-            }
         }
     }
 
     @Test
     void showsTheFinishedDefaultExperimentAndFollowsOneSubmittedThroughTheForm() throws Exception {
-        String output = await().atMost(RUN_LIMIT).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertTrue(process.isAlive(), () -> "the all-in-one ended before serving: " + read(console));
-            return read(console);
-        }, text -> text.contains("serving the API"));
+        app.awaitLog(SERVING, RUN_LIMIT);
+        String output = app.log();
         Matcher matcher = EXPERIMENT.matcher(output);
         assertTrue(matcher.find(), output);
         String id = matcher.group(1);
@@ -294,19 +282,5 @@ class DashboardBrowserIT {
     private HttpResponse<String> fetch(URI uri) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
