@@ -32,10 +32,10 @@ public final class PackagedApp implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private PackagedApp(String name, Process process, Path log) {
-        this.name = name;
+    private PackagedApp(Builder started, Process process) {
+        this.name = started.name;
+        this.log = started.log;
         this.process = process;
-        this.log = log;
     }
 
     /** An app named {@code name} in failure messages, launched from {@code jar}. */
@@ -196,7 +196,7 @@ public final class PackagedApp implements AutoCloseable {
             builder.environment().putAll(environment);
             try {
                 Files.createDirectories(log.toAbsolutePath().getParent());
-                return new PackagedApp(name, builder.start(), log);
+                return new PackagedApp(this, builder.start());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + name + ": " + command, e);
             }

@@ -42,7 +42,7 @@ class PackagedAppTest {
                     }
                     System.out.println("started " + System.getProperty("greeting") + " " + args[0] + " "
                             + System.getenv("PACKAGED_APP_TEST"));
-                    Thread.sleep(Long.MAX_VALUE);
+                    Thread.sleep(600_000); // ends itself should a test leave it behind
                 }
             }
             """;
@@ -84,25 +84,30 @@ class PackagedAppTest {
 
     @Test
     void stopEndsTheAppWithSigterm() {
-        try (PackagedApp app = start("waiting")) {
-            app.awaitLog(STARTED, WITHIN);
+        Stopped stopped = startAndStop("waiting", WITHIN);
 
-            assertTrue(app.stop(WITHIN), "ended on SIGTERM");
-
-            assertFalse(app.isAlive());
-            assertTrue(app.log().contains("stopping"), "its shutdown hook ran: " + app.log());
-        }
+        assertTrue(stopped.onSigterm(), "ended on SIGTERM");
+        assertTrue(stopped.log().contains("stopping"), "its shutdown hook ran: " + stopped.log());
     }
 
     @Test
     void stopKillsAnAppThatDoesNotEndOnSigterm() {
-        try (PackagedApp app = start("stubborn")) {
+        Stopped stopped = startAndStop("stubborn", Duration.ofSeconds(1));
+
+        assertFalse(stopped.onSigterm(), "ended on SIGTERM");
+        assertTrue(stopped.log().contains("stopping"), "SIGTERM came first: " + stopped.log());
+    }
+
+    /** How {@link PackagedApp#stop} went; the app is gone either way. */
+    private record Stopped(boolean onSigterm, String log) {
+    }
+
+    private static Stopped startAndStop(String mode, Duration grace) {
+        try (PackagedApp app = start(mode)) {
             app.awaitLog(STARTED, WITHIN);
-
-            assertFalse(app.stop(Duration.ofSeconds(1)), "ended on SIGTERM");
-
-            assertFalse(app.isAlive());
-            assertTrue(app.log().contains("stopping"), "SIGTERM came first: " + app.log());
+            boolean onSigterm = app.stop(grace);
+            assertFalse(app.isAlive(), "stopped");
+            return new Stopped(onSigterm, app.log());
         }
     }
 
