@@ -142,6 +142,8 @@ class PipelineIT {
                     scrapes.values()), "dashboard metrics no service exports");
 
             assertEquals(List.of(), events.of(StageFailed.TYPE, experimentId), "stage.failed");
+            // once each: eval-service's two consumers no longer take each other's partitions away mid-record
+            assertEquals(9, events.of(VariantEvaluated.TYPE, experimentId).size(), "variants.evaluated events");
             double baseline = loss(first.get(experimentId + "-n0-baseline"));
             Map<Integer, double[]> losses = new TreeMap<>();
             for (int n : BLOCK_SIZES) {

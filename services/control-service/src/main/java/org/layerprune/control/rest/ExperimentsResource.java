@@ -321,17 +321,34 @@ public class ExperimentsResource {
         Multi<OutboundSseEvent> keepAlive = Multi.createFrom().ticks().every(KEEP_ALIVE)
                 .map(tick -> sse.newEventBuilder().comment("keep-alive").build());
         AtomicReference<Cancellable> subscription = new AtomicReference<>();
+        Runnable stop = () -> {
+            Cancellable cancellable = subscription.get();
+            if (cancellable != null) {
+                cancellable.cancel();
+            }
+        };
         subscription.set(Multi.createBy().merging().streams(events, keepAlive).subscribe().with(
-                event -> sink.send(event).whenComplete((ignored, failure) -> {
-                    Cancellable cancellable = subscription.get();
-                    if ((failure != null || sink.isClosed()) && cancellable != null) {
-                        cancellable.cancel(); // the client went away
-                    }
-                }),
-                failure -> sink.close()));
+                event -> send(sink, event, stop), failure -> sink.close()));
         // tells the client the subscription is in place
-        sink.send(sse.newEventBuilder().name("subscribed").data(String.class, "{\"experimentId\":\"" + id + "\"}")
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).build());
+        send(sink, sse.newEventBuilder().name("subscribed").data(String.class, "{\"experimentId\":\"" + id + "\"}")
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).build(), stop);
+    }
+
+    /** Sends {@code event}, or runs {@code stop} when the client has gone away (before the send, or during it). */
+    private static void send(SseEventSink sink, OutboundSseEvent event, Runnable stop) {
+        if (sink.isClosed()) {
+            stop.run();
+            return;
+        }
+        try {
+            sink.send(event).whenComplete((ignored, failure) -> {
+                if (failure != null || sink.isClosed()) {
+                    stop.run();
+                }
+            });
+        } catch (IllegalStateException closedMeanwhile) {
+            stop.run();
+        }
     }
 
     /** The probe's result as core's heat map wants it. */
