@@ -5,30 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.artifact.ArtifactRef;
 import org.layerprune.contracts.events.ErrorCode;
@@ -53,6 +45,7 @@ import org.layerprune.core.prune.Provenance;
 import org.layerprune.stage.StageMetrics;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
+import org.layerprune.stage.testing.StageServiceTest;
 import org.layerprune.testkit.KafkaBrokerResource;
 
 /** The eval service against a real broker, on stories260K and the loss task. */
@@ -61,36 +54,7 @@ import org.layerprune.testkit.KafkaBrokerResource;
         @ResourceArg(name = KafkaBrokerResource.TOPICS,
                 value = "variants.pruned,variants.healed,variants.evaluated,stage.failed,eval-service.dlq"),
         @ResourceArg(name = KafkaBrokerResource.PARTITIONS, value = "2")})
-class EvalProcessorTest {
-
-    private static final Duration WITHIN = Duration.ofSeconds(90);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "layerprune.artifact-root")
-    Path root;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/q/metrics")
-    URI metrics;
-
-    private EventClient kafka;
-    private String modelHash;
-
-    @BeforeEach
-    void setUp() {
-        SharedFixtures.install(root);
-        modelHash = SharedFixtures.modelHash(root);
-        kafka = new EventClient(bootstrapServers);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kafka.close();
-    }
+class EvalProcessorTest extends StageServiceTest {
 
     @Test
     void scoresTheBaselineOnTheLossTask() {

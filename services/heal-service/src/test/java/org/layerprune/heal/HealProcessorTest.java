@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -20,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +38,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.artifact.ArtifactRef;
@@ -79,6 +74,7 @@ import org.layerprune.stage.ArtifactRoot;
 import org.layerprune.stage.StageMetrics;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
+import org.layerprune.stage.testing.StageServiceTest;
 import org.layerprune.testkit.KafkaBrokerResource;
 
 /** The heal service against a real broker: short QLoRA heals of stories260K with two layers removed. */
@@ -87,20 +83,10 @@ import org.layerprune.testkit.KafkaBrokerResource;
         @ResourceArg(name = KafkaBrokerResource.TOPICS,
                 value = "variants.pruned,heal.progress,variants.healed,stage.failed,heal-service.dlq"),
         @ResourceArg(name = KafkaBrokerResource.PARTITIONS, value = "2")})
-class HealProcessorTest {
+class HealProcessorTest extends StageServiceTest {
 
-    private static final Duration WITHIN = Duration.ofSeconds(90);
     /** 8 updates of 4 rows of 64 tokens, rank 4, a checkpoint every 2 updates. */
     private static final int STEPS = 8;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "layerprune.artifact-root")
-    Path rootDir;
-
-    @Inject
-    MeterRegistry registry;
 
     @Inject
     HealProcessor processor;
@@ -109,24 +95,11 @@ class HealProcessorTest {
     @Identifier(HealRebalanceListener.NAME)
     HealRebalanceListener rebalance;
 
-    @TestHTTPResource("/q/metrics")
-    URI metrics;
-
-    private ArtifactRoot root;
-    private EventClient kafka;
-    private String modelHash;
+    private ArtifactRoot artifacts;
 
     @BeforeEach
-    void setUp() {
-        SharedFixtures.install(rootDir);
-        root = new ArtifactRoot(rootDir);
-        modelHash = SharedFixtures.modelHash(rootDir);
-        kafka = new EventClient(bootstrapServers);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kafka.close();
+    void layOut() {
+        artifacts = new ArtifactRoot(root);
     }
 
     @Test
@@ -149,14 +122,14 @@ class HealProcessorTest {
                 + healed.evalLossAfter());
         assertEquals(ArtifactRef.of("experiments/" + variant.experimentId() + "/variants/" + healedId + "/heal/merged"),
                 healed.checkpoint());
-        Path merged = root.resolve(healed.checkpoint());
+        Path merged = artifacts.resolve(healed.checkpoint());
         try (Checkpoint checkpoint = Checkpoint.open(merged)) {
             assertEquals(healed.checkpointHash(), CheckpointHash.of(checkpoint));
         }
         try (LlamaModel model = LlamaModel.load(merged, Device.cpu())) {
             assertEquals(3, model.config().numHiddenLayers());
         }
-        assertTrue(Files.isRegularFile(root.resolve(healed.adapter()).resolve(PeftAdapter.CONFIG_FILE)));
+        assertTrue(Files.isRegularFile(artifacts.resolve(healed.adapter()).resolve(PeftAdapter.CONFIG_FILE)));
         CloudEvent header = CloudEvent.readFrom(record.headers());
         assertEquals("/layerprune/heal-service", header.source());
         assertEquals(healedId.toString(), header.subject());
@@ -169,7 +142,7 @@ class HealProcessorTest {
     void resumesTheHealAWorkerLeftUnfinished() throws IOException {
         VariantPruned variant = pruned(SharedFixtures.experimentId("resume"), heal(SharedFixtures.CALIBRATION));
         VariantId healedId = variant.variantId().healed();
-        Path out = root.healDir(healedId);
+        Path out = artifacts.healDir(healedId);
         healInTest(variant, out, 4); // what a worker stopped after 4 updates leaves
         assertTrue(Files.isDirectory(out.resolve(Healer.CHECKPOINTS_DIR)));
         assertFalse(Files.exists(out.resolve(Healer.RESULT_FILE)));
@@ -181,7 +154,7 @@ class HealProcessorTest {
 
         assertEquals(4, HealResult.read(out.resolve(Healer.RESULT_FILE)).resumedFrom());
         assertEquals(List.of(6L, 8L), progress.stream().map(HealProgress::step).sorted().toList());
-        Path uninterrupted = rootDir.resolveSibling("uninterrupted-" + variant.experimentId());
+        Path uninterrupted = root.resolveSibling("uninterrupted-" + variant.experimentId());
         healInTest(variant, uninterrupted, Integer.MAX_VALUE);
         assertArrayEquals(Files.readAllBytes(uninterrupted.resolve("adapter/adapter_model.safetensors")),
                 Files.readAllBytes(out.resolve("adapter/adapter_model.safetensors")));
@@ -215,7 +188,7 @@ class HealProcessorTest {
         rebalance.onPartitionsRevoked(null, List.of(partition));
 
         // the checkpoint is on disk when the callback returns, before the partition can go to another worker
-        Path out = root.healDir(healedId);
+        Path out = artifacts.healDir(healedId);
         long checkpointed;
         try (var steps = Files.list(out.resolve(Healer.CHECKPOINTS_DIR))) {
             checkpointed = steps.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
@@ -242,7 +215,7 @@ class HealProcessorTest {
 
         kafka.send(variant);
         kafka.awaitEvents(VariantHealed.TYPE, e -> e.variantId().equals(healedId), 1, WITHIN);
-        Path result = root.healDir(healedId).resolve(Healer.RESULT_FILE);
+        Path result = artifacts.healDir(healedId).resolve(Healer.RESULT_FILE);
         FileTime written = Files.getLastModifiedTime(result);
         kafka.send(variant);
         List<VariantHealed> both = kafka.awaitEvents(VariantHealed.TYPE, e -> e.variantId().equals(healedId), 2,
@@ -266,7 +239,7 @@ class HealProcessorTest {
                 modelHash, 260_000, 0.0, heal(SharedFixtures.CALIBRATION), SharedFixtures.evalTasks()));
 
         awaitEverythingAcknowledged();
-        assertFalse(Files.exists(root.experimentDir(id)));
+        assertFalse(Files.exists(artifacts.experimentDir(id)));
     }
 
     @Test
@@ -285,8 +258,8 @@ class HealProcessorTest {
 
     @Test
     void emitsStageFailedWhenTheTrainingDataLeadsOutOfTheArtifactRoot() throws IOException {
-        Path outside = Files.writeString(rootDir.resolveSibling("outside.jsonl"), "{\"input_ids\": [1, 2, 3]}\n");
-        Path link = rootDir.resolve("data/escape.jsonl");
+        Path outside = Files.writeString(root.resolveSibling("outside.jsonl"), "{\"input_ids\": [1, 2, 3]}\n");
+        Path link = root.resolve("data/escape.jsonl");
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, outside.toAbsolutePath());
         VariantPruned variant = pruned(SharedFixtures.experimentId("escape"), heal(ArtifactRef.of("data/escape.jsonl")));
@@ -299,16 +272,16 @@ class HealProcessorTest {
         assertEquals(ErrorCode.OUTSIDE_ARTIFACT_ROOT, failed.code());
         assertEquals(variant.variantId().healed(), failed.variantId().orElseThrow());
         assertFalse(failed.retriable());
-        assertFalse(failed.message().contains(rootDir.toAbsolutePath().toString()), failed.message());
+        assertFalse(failed.message().contains(root.toAbsolutePath().toString()), failed.message());
     }
 
     /** stories260K with layers 1 and 2 removed, as the prune service makes it, under the artifact root. */
     private VariantPruned pruned(String experimentId, HealSettings heal) {
         VariantId id = VariantId.pruned(experimentId, 2);
-        PruneReport report = LayerPruner.prune(rootDir.resolve(SharedFixtures.MODEL.path()), BlockSelection.of(1, 2, 5),
-                Provenance.manual(), root.checkpointDir(id), false);
+        PruneReport report = LayerPruner.prune(root.resolve(SharedFixtures.MODEL.path()), BlockSelection.of(1, 2, 5),
+                Provenance.manual(), artifacts.checkpointDir(id), false);
         return new VariantPruned(Event.SCHEMA_VERSION, experimentId, id, Instant.now(), 2, OptionalInt.of(1),
-                PruneStrategy.SIMILARITY, List.of(1, 2), 5, 3, root.ref(report.output()), report.outputHash(),
+                PruneStrategy.SIMILARITY, List.of(1, 2), 5, 3, artifacts.ref(report.output()), report.outputHash(),
                 modelHash, report.parameters(), 0.1, heal, SharedFixtures.evalTasks());
     }
 
@@ -322,7 +295,7 @@ class HealProcessorTest {
      * updates on 8 sequences), stopping after {@code updates} as a worker that loses the variant does.
      */
     private void healInTest(VariantPruned variant, Path out, int updates) throws IOException {
-        Path model = root.resolve(variant.checkpoint());
+        Path model = artifacts.resolve(variant.checkpoint());
         HealSettings heal = variant.heal();
         org.layerprune.core.heal.HealSettings settings = new org.layerprune.core.heal.HealSettings(
                 new LoraConfig(heal.rank(), heal.alpha(), heal.dropout(), LoraConfig.MLP),
@@ -332,8 +305,8 @@ class HealProcessorTest {
         AtomicInteger done = new AtomicInteger();
         try (LlamaModel loaded = LlamaModel.load(model, Device.cpu())) {
             Healer.Inputs inputs = new Healer.Inputs(model, loaded,
-                    HealData.trainingDocuments(root.resolve(heal.data()), tokenizer),
-                    HealData.validationSequences(root.resolve(heal.evalData()), tokenizer, 64, 8));
+                    HealData.trainingDocuments(artifacts.resolve(heal.data()), tokenizer),
+                    HealData.validationSequences(artifacts.resolve(heal.evalData()), tokenizer, 64, 8));
             Healer.run(inputs, settings, out, new Healer.Listener() {
                 @Override
                 public void stepDone(org.layerprune.core.heal.TrainingLog.Entry entry, long totalSteps) {

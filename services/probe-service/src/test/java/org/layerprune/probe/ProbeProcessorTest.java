@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,14 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.artifact.ArtifactRef;
 import org.layerprune.contracts.events.ArtifactModel;
@@ -44,6 +38,7 @@ import org.layerprune.core.checkpoint.CheckpointHash;
 import org.layerprune.stage.StageMetrics;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
+import org.layerprune.stage.testing.StageServiceTest;
 import org.layerprune.testkit.KafkaBrokerResource;
 
 /** The probe service against a real broker, on stories260K. */
@@ -52,37 +47,10 @@ import org.layerprune.testkit.KafkaBrokerResource;
         @ResourceArg(name = KafkaBrokerResource.TOPICS,
                 value = "experiments.requested,similarity.probed,stage.failed,probe-service.dlq"),
         @ResourceArg(name = KafkaBrokerResource.PARTITIONS, value = "2")})
-class ProbeProcessorTest {
-
-    private static final Duration WITHIN = Duration.ofSeconds(90);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "layerprune.artifact-root")
-    Path root;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/q/metrics")
-    URI metrics;
+class ProbeProcessorTest extends StageServiceTest {
 
     @TestHTTPResource("/q/health/ready")
     URI ready;
-
-    private EventClient kafka;
-
-    @BeforeEach
-    void setUp() {
-        SharedFixtures.install(root);
-        kafka = new EventClient(bootstrapServers);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kafka.close();
-    }
 
     @Test
     void emitsTheWholeDistanceMatrixForAStories260KRequest() {

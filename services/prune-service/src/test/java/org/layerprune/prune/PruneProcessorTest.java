@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,16 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.artifact.ArtifactRef;
 import org.layerprune.contracts.events.ErrorCode;
@@ -47,6 +40,7 @@ import org.layerprune.core.model.LlamaModel;
 import org.layerprune.stage.StageMetrics;
 import org.layerprune.stage.testing.EventClient;
 import org.layerprune.stage.testing.SharedFixtures;
+import org.layerprune.stage.testing.StageServiceTest;
 import org.layerprune.testkit.KafkaBrokerResource;
 
 /** The prune service against a real broker, on stories260K. */
@@ -55,36 +49,7 @@ import org.layerprune.testkit.KafkaBrokerResource;
         @ResourceArg(name = KafkaBrokerResource.TOPICS,
                 value = "similarity.probed,variants.pruned,stage.failed,prune-service.dlq"),
         @ResourceArg(name = KafkaBrokerResource.PARTITIONS, value = "2")})
-class PruneProcessorTest {
-
-    private static final Duration WITHIN = Duration.ofSeconds(90);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "layerprune.artifact-root")
-    Path root;
-
-    @Inject
-    MeterRegistry registry;
-
-    @TestHTTPResource("/q/metrics")
-    URI metrics;
-
-    private EventClient kafka;
-    private String modelHash;
-
-    @BeforeEach
-    void setUp() {
-        SharedFixtures.install(root);
-        modelHash = SharedFixtures.modelHash(root);
-        kafka = new EventClient(bootstrapServers);
-    }
-
-    @AfterEach
-    void tearDown() {
-        kafka.close();
-    }
+class PruneProcessorTest extends StageServiceTest {
 
     @Test
     void emitsTheBaselineAndOnePrunedVariantPerBlockSize() throws IOException {
