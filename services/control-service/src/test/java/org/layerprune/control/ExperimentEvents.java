@@ -66,6 +66,21 @@ public final class ExperimentEvents {
         }
     }
 
+    /**
+     * The schema's stories260K example of every event type in pipeline order, then the stage.failed examples whose
+     * names contain {@code failures}.
+     */
+    public static List<Event> stories260kExamples(String failures) {
+        return Stream.of(examples(ExperimentRequested.TYPE, "stories260k"),
+                        examples(SimilarityProbed.TYPE, "stories260k"),
+                        examples(VariantPruned.TYPE, "stories260k"),
+                        examples(HealProgress.TYPE, "stories260k"),
+                        examples(VariantHealed.TYPE, "stories260k"),
+                        examples(VariantEvaluated.TYPE, "stories260k"),
+                        examples(StageFailed.TYPE, failures))
+                .flatMap(List::stream).map(Event.class::cast).toList();
+    }
+
     /** The valid example {@code name} (without {@code .json}) of {@code type}. */
     public static <E extends Event> E example(EventType<E> type, String name) {
         return new EventDeserializer<>(type).deserialize(type.name(),

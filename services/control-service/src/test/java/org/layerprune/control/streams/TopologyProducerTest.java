@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,12 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerprune.contracts.events.Event;
-import org.layerprune.contracts.events.ExperimentRequested;
-import org.layerprune.contracts.events.HealProgress;
-import org.layerprune.contracts.events.SimilarityProbed;
-import org.layerprune.contracts.events.StageFailed;
-import org.layerprune.contracts.events.VariantEvaluated;
-import org.layerprune.contracts.events.VariantHealed;
 import org.layerprune.contracts.events.VariantPruned;
 import org.layerprune.contracts.kafka.Topic;
 import org.layerprune.contracts.kafka.Topics;
@@ -81,14 +74,7 @@ class TopologyProducerTest {
 
     @Test
     void foldsTheSchemaExamplesKeyedByVariantIntoTheirExperimentsView() {
-        Stream.of(ExperimentEvents.examples(ExperimentRequested.TYPE, "stories260k"),
-                        ExperimentEvents.examples(SimilarityProbed.TYPE, "stories260k"),
-                        ExperimentEvents.examples(VariantPruned.TYPE, "stories260k"),
-                        ExperimentEvents.examples(HealProgress.TYPE, "stories260k"),
-                        ExperimentEvents.examples(VariantHealed.TYPE, "stories260k"),
-                        ExperimentEvents.examples(VariantEvaluated.TYPE, "stories260k"),
-                        ExperimentEvents.examples(StageFailed.TYPE, "valid-"))
-                .flatMap(List::stream).forEach(this::pipe);
+        ExperimentEvents.stories260kExamples("valid-").forEach(this::pipe);
 
         ExperimentView view = store().get("stories260k-demo");
 

@@ -20,19 +20,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.layerprune.contracts.events.ArtifactModel;
 import org.layerprune.contracts.events.Event;
-import org.layerprune.contracts.events.ExperimentRequested;
 import org.layerprune.contracts.events.HealProgress;
 import org.layerprune.contracts.events.PipelineStage;
-import org.layerprune.contracts.events.SimilarityProbed;
 import org.layerprune.contracts.events.StageFailed;
 import org.layerprune.contracts.events.VariantEvaluated;
-import org.layerprune.contracts.events.VariantHealed;
 import org.layerprune.contracts.events.VariantId;
-import org.layerprune.contracts.events.VariantPruned;
 import org.layerprune.contracts.events.VariantStage;
 import org.layerprune.control.ExperimentEvents;
 
@@ -48,14 +43,7 @@ class ExperimentViewTest {
 
     @Test
     void foldsTheSchemaExamplesOfOneExperiment() {
-        List<Event> events = Stream.of(ExperimentEvents.examples(ExperimentRequested.TYPE, "stories260k"),
-                        ExperimentEvents.examples(SimilarityProbed.TYPE, "stories260k"),
-                        ExperimentEvents.examples(VariantPruned.TYPE, "stories260k"),
-                        ExperimentEvents.examples(HealProgress.TYPE, "stories260k"),
-                        ExperimentEvents.examples(VariantHealed.TYPE, "stories260k"),
-                        ExperimentEvents.examples(VariantEvaluated.TYPE, "stories260k"),
-                        ExperimentEvents.examples(StageFailed.TYPE, "heal-out-of-memory"))
-                .flatMap(List::stream).map(Event.class::cast).toList();
+        List<Event> events = ExperimentEvents.stories260kExamples("heal-out-of-memory");
 
         ExperimentView view = fold(events);
 
